@@ -152,7 +152,7 @@ def first_epoch_reading(epochs: Sequence) -> str | None:
     )
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one owner may have an old one ending
 class _Job:
     owner: str
     config: Any
@@ -232,7 +232,7 @@ class JobManager:
         self._lock = threading.RLock()
         self._jobs: dict[str, _Job] = {}
         self._queue: collections.deque[str] = collections.deque()
-        self._running: set[str] = set()
+        self._running: set[_Job] = set()
         self._data = None
         self._data_lock = threading.Lock()
 
@@ -338,7 +338,7 @@ class JobManager:
             job = self._jobs[owner]
             job.state = LOADING if job.trainer is None else RUNNING
             job.version += 1
-            self._running.add(owner)
+            self._running.add(job)
             job.thread = threading.Thread(
                 target=self._work, args=(job,), name=f"mnist-train-{owner[:8]}", daemon=True
             )
@@ -407,7 +407,7 @@ class JobManager:
                 job.version += 1
         finally:
             with self._lock:
-                self._running.discard(job.owner)
+                self._running.discard(job)
                 self._schedule_locked()
 
     def _dataset(self, job: _Job):
