@@ -92,17 +92,21 @@ class JobView:
     def can_resume(self) -> bool:
         return self.state == STOPPED
 
-    def curves(self) -> dict[str, dict[str, np.ndarray]]:
+    def curves(self, max_points: int = 400) -> dict[str, dict[str, np.ndarray]]:
         """loss -> {"train_x", "train_loss", "train_acc", "test_x", "test_loss", "test_acc"}.
 
-        x is in epochs (fractional for batch reports); every array is 1-D float64.
+        x is in epochs (fractional for batch reports); every array is 1-D float64. The train
+        series keeps at most max_points evenly spread reports (always the latest), so the
+        payload sent twice a second stays small however long the run.
         """
         out: dict[str, dict[str, np.ndarray]] = {}
         for loss in _losses(self.batches, self.epochs):
-            train = [(e.fraction * self.epochs_total, e.metrics[loss]) for e in self.batches] + [
-                (float(e.epoch), e.metrics[loss]) for e in self.epochs
-            ]
+            train = [(e.fraction * self.epochs_total, e.metrics[loss]) for e in self.batches]
+            train += [(float(e.epoch), e.metrics[loss]) for e in self.epochs]
             train.sort(key=lambda item: item[0])
+            if len(train) > max_points:
+                keep = np.unique(np.linspace(0, len(train) - 1, max_points).round().astype(int))
+                train = [train[i] for i in keep]
             out[loss] = {
                 "train_x": _column(train, None),
                 "train_loss": _column(train, "train_loss"),

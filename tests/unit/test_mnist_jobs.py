@@ -387,3 +387,14 @@ def test_replacing_a_running_job_does_not_lose_count_of_the_slots(manager):
     m.start("carol", slow)
     assert wait_for(lambda: m.counts() == (2, 1))
     assert m.view("carol").queue_position == 1
+
+
+def test_long_curves_are_thinned_to_a_bounded_number_of_points(manager):
+    m = manager(report_every=0.0)
+    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=500, step_seconds=0.0))
+    assert wait_for(lambda: m.view("alice").state == jobs.DONE)
+    view = m.view("alice")
+    assert len(view.batches) > 100
+    curves = view.curves(max_points=50)["mse"]
+    assert len(curves["train_x"]) == 50 and curves["train_x"][-1] == 1.0
+    assert len(view.curves(max_points=10_000)["mse"]["train_x"]) == len(view.batches) + 1

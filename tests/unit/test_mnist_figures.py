@@ -1,0 +1,105 @@
+"""The live MNIST figures carry the traces, colours and numbers the page promises."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from surfaces.mnist import figures
+
+LOSSES = ("cross_entropy", "mse")
+
+
+def make_curves(n: int = 30, epochs: int = 3) -> dict:
+    x = np.linspace(0, epochs, n)
+    return {
+        loss: {
+            "train_x": x,
+            "train_acc": np.linspace(0.1, 0.9 - k / 10, n),
+            "train_loss": np.linspace(2.3, 0.3 + k, n),
+            "test_x": np.arange(1.0, epochs + 1),
+            "test_acc": np.linspace(0.5, 0.8, epochs),
+            "test_loss": np.array([np.inf] + [0.5] * (epochs - 1)),
+        }
+        for k, loss in enumerate(LOSSES)
+    }
+
+
+def test_training_curves_have_train_and_test_accuracy_and_loss_for_both_runs():
+    curves = make_curves()
+    fig = figures.training_curves(curves=curves, epochs=3)
+    names = [t.name for t in fig.data]
+    assert names.count("cross-entropy · train") == 2  # accuracy and loss panels
+    assert names.count("MSE · test") == 2
+    assert len(fig.data) == 8
+    by_key = {(t.name, t.yaxis): t for t in fig.data}
+    acc = by_key[("MSE · train", "y")]
+    np.testing.assert_allclose(acc.y, curves["mse"]["train_acc"])
+    np.testing.assert_allclose(acc.x, curves["mse"]["train_x"])
+    loss = by_key[("cross-entropy · test", "y2")]
+    assert np.isnan(loss.y[0]) and loss.y[1] == 0.5  # inf becomes a gap, never reaches plotly
+    assert {t.line.color for t in fig.data if t.name.startswith("MSE")} == {figures.MSE_COLOR}
+    assert {t.line.color for t in fig.data if t.name.startswith("cross")} == {figures.CE_COLOR}
+    assert fig.layout.yaxis2.type == "log" and tuple(fig.layout.xaxis.range) == (0, 3)
+    assert fig.layout.uirevision == "mnist"
+    assert sum(t.showlegend is not False for t in fig.data) == 4
+
+
+def test_training_curves_before_any_report_are_empty_axes():
+    fig = figures.training_curves(curves={}, epochs=10)
+    assert len(fig.data) == 0 and tuple(fig.layout.xaxis.range) == (0, 10)
+
+
+def decode_png(uri: str) -> np.ndarray:
+    assert uri.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+
+def test_digit_grid_draws_every_digit_and_marks_each_wrong_prediction():
+    rng = np.random.default_rng(0)
+    images = rng.random((100, 784)).astype(np.float32)
+    labels = np.arange(100) % 10
+    ce = labels.copy()
+    mse = labels.copy()
+    mse[[3, 50]] = (labels[[3, 50]] + 1) % 10
+    fig = figures.digit_grid(
+        images=images, labels=labels, predictions={"cross_entropy": ce, "mse": mse}
+    )
+    (image,) = fig.data
+    canvas = decode_png(image.source)
+    assert canvas.shape == (10 * 44, 10 * 30)
+    # Digit 0 sits in the top-left cell, dark ink on white.
+    expected = 255 - np.rint(255 * images[0].reshape(28, 28))
+    np.testing.assert_allclose(canvas[:28, 1:29], expected, atol=1)
+    notes = fig.layout.annotations
+    assert len(notes) == 200
+    wrong = [a for a in notes if a.bgcolor is not None]
+    assert [a.text for a in wrong] == [f"<b>{(3 + 1) % 10}</b>", "<b>1</b>"]
+    assert {a.bgcolor for a in wrong} == {figures.MSE_COLOR}
+    assert len(fig.layout.shapes) == 2  # a frame around each digit some run got wrong
+    right = [a for a in notes if a.bgcolor is None]
+    assert {a.font.color for a in right} == {figures.CE_COLOR, figures.MSE_COLOR}
+
+
+def test_confusion_matrices_show_counts_and_shade_by_row_share():
+    cm = np.diag(np.arange(1, 11)).astype(np.int64)
+    cm[2, 7] = 2  # two images of a 2 read as a 7
+    fig = figures.confusion_matrices(confusion={"cross_entropy": cm, "mse": cm * 0})
+    ce, mse = fig.data
+    assert ce.text[2][7] == 2 and ce.z[2][7] == pytest.approx(0.4)
+    assert np.all(np.asarray(mse.z) == 0)  # an empty row shades as zero, not NaN
+    assert ce.colorscale[-1][1] == figures.CE_COLOR and mse.colorscale[-1][1] == figures.MSE_COLOR
+    assert fig.layout.yaxis.autorange == "reversed" and mse.xaxis == "x2"
+
+
+def test_per_class_accuracy_is_one_bar_group_per_digit():
+    acc = {"cross_entropy": np.linspace(0.5, 1, 10), "mse": np.full(10, np.nan)}
+    fig = figures.per_class_accuracy(accuracy=acc)
+    assert [t.name for t in fig.data] == ["cross-entropy", "MSE"]
+    np.testing.assert_allclose(fig.data[0].y, acc["cross_entropy"])
+    assert fig.data[1].marker.color == figures.MSE_COLOR
+    assert fig.layout.barmode == "group"
