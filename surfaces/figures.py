@@ -1,0 +1,224 @@
+"""Plotly figures of the error-surface lab: arrays in, ``go.Figure`` out; draws, never computes
+anything a lecturer would read as a number (those come from `grid` and `descent`).
+
+Colour convention of the lecture: red = large loss, blue = small loss, one honest scale per
+loss shared by its 3-D surface and its map, starting at zero. MSE and cross-entropy keep the
+same colours in every chart of the app (`LOSS_COLORS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from surfaces import losses as L
+from surfaces.descent import Trajectory
+from surfaces.grid import ErrorSurfaces
+
+__all__ = [
+    "LOSS_COLORS",
+    "LOSS_NAMES",
+    "ClippedPath",
+    "curves",
+    "path_traces_3d",
+    "path_traces_map",
+    "surface_maps",
+    "surfaces_3d",
+]
+
+LOSS_NAMES = {"mse": "Mean square error", "cross_entropy": "Cross-entropy"}
+LOSS_COLORS = {"mse": "#e8590c", "cross_entropy": "#2b8a3e"}  # orange, green
+ORDER = ("mse", "cross_entropy")  # left, right: the lecture's order
+COLORSCALE = "RdBu_r"  # blue low, red high
+DEFAULT_EYE = (-1.75, -1.75, 1.25)  # looking at the top-left corner, where the runs start
+
+
+def _font(projector: bool) -> dict:
+    return {"size": 20 if projector else 13}
+
+
+def color_range(surf: ErrorSurfaces, loss: str) -> tuple[float, float]:
+    """The colour scale of one loss: from 0 (or below, never) to the surface's maximum."""
+    z = surf.z[loss]
+    return min(0.0, float(z.min())), float(z.max())
+
+
+def surfaces_3d(
+    surf: ErrorSurfaces, *, projector: bool = False, eye=DEFAULT_EYE, height: int = 540
+) -> go.Figure:
+    """Two 3-D surfaces side by side, MSE (scene) and cross-entropy (scene2)."""
+    fig = make_subplots(
+        rows=1, cols=2, specs=[[{"type": "scene"}, {"type": "scene"}]],
+        subplot_titles=[LOSS_NAMES[k] for k in ORDER], horizontal_spacing=0.02,
+    )
+    for col, loss in enumerate(ORDER, start=1):
+        lo, hi = color_range(surf, loss)
+        fig.add_trace(
+            go.Surface(
+                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=LOSS_NAMES[loss],
+                colorscale=COLORSCALE, cmin=lo, cmax=hi, showscale=True,
+                colorbar={"x": 0.45 if col == 1 else 1.0, "len": 0.7, "thickness": 14},
+                hovertemplate="y1 %{x:.2f}<br>y2 %{y:.2f}<br>loss %{z:.4g}<extra></extra>",
+            ),
+            row=1, col=col,
+        )
+    camera = {"eye": dict(zip("xyz", eye, strict=True))}
+    span = float(surf.y1s[-1])
+    for name in ("scene", "scene2"):
+        fig.layout[name].update(
+            xaxis={"title": "y1", "range": [surf.y1s[0], span]},
+            yaxis={"title": "y2", "range": [surf.y2s[0], float(surf.y2s[-1])]},
+            zaxis={"title": "loss"},
+            camera=camera, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.7},
+        )
+    fig.update_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, font=_font(projector),
+        showlegend=False, uirevision="lab",
+    )
+    return fig
+
+
+def surface_maps(surf: ErrorSurfaces, *, projector: bool = False, height: int = 430) -> go.Figure:
+    """The same two surfaces seen from above, as filled contour maps with contour lines."""
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=[LOSS_NAMES[k] + " (from above)" for k in ORDER],
+        horizontal_spacing=0.1,
+    )
+    for col, loss in enumerate(ORDER, start=1):
+        lo, hi = color_range(surf, loss)
+        fig.add_trace(
+            go.Contour(
+                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=LOSS_NAMES[loss],
+                colorscale=COLORSCALE, zmin=lo, zmax=hi, ncontours=16,
+                contours={"coloring": "heatmap"}, line={"width": 0.5, "color": "rgba(0,0,0,.35)"},
+                colorbar={"x": 0.43 if col == 1 else 1.0, "len": 0.9, "thickness": 14},
+                hovertemplate="y1 %{x:.2f}<br>y2 %{y:.2f}<br>loss %{z:.4g}<extra></extra>",
+            ),
+            row=1, col=col,
+        )
+        fig.update_xaxes(title_text="y1", row=1, col=col, constrain="domain", zeroline=False,
+                         showgrid=False)
+        fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}",
+                         zeroline=False, showgrid=False)
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font=_font(projector),
+        showlegend=False, uirevision="lab",
+    )
+    return fig
+
+
+class ClippedPath:
+    """A trajectory held inside the plotted square: `inside[k]` is False where it was clipped."""
+
+    def __init__(self, traj: Trajectory, span: float, y3: float, target: int):
+        self.traj = traj
+        self.xy = np.clip(traj.points, -span, span)
+        self.inside = (np.abs(traj.points) <= span).all(axis=1)
+        logits = np.column_stack([self.xy, np.full(len(self.xy), y3)])
+        # On the drawn surface: the loss at the clipped point (the true one is in the hover).
+        self.z = np.where(self.inside, traj.losses, L.loss(traj.loss, logits, target))
+
+    @property
+    def left_at(self) -> int | None:
+        """First step outside the plotted range, or None."""
+        out = np.flatnonzero(~self.inside)
+        return int(out[0]) if out.size else None
+
+
+def _hover(traj: Trajectory) -> list[str]:
+    return [
+        f"step {k}<br>y1 {p[0]:.4g}, y2 {p[1]:.4g}<br>loss {v:.4g}"
+        for k, (p, v) in enumerate(zip(traj.points, traj.losses, strict=True))
+    ]
+
+
+def path_traces_3d(paths: Mapping[str, ClippedPath], *, projector: bool = False) -> list:
+    """Descent paths drawn on the 3-D surfaces (MSE on scene, cross-entropy on scene2)."""
+    traces = []
+    width = 9 if projector else 5
+    for scene, loss in zip(("scene", "scene2"), ORDER, strict=True):
+        path = paths[loss]
+        lift = 0.01 * max(float(path.z.max()), 1e-3)  # float just above the surface
+        traces += _path_marks(path, loss, width, dims=3, scene=scene, lift=lift)
+    return traces
+
+
+def path_traces_map(paths: Mapping[str, ClippedPath], *, projector: bool = False) -> list:
+    """Descent paths drawn on the two maps (x/y for MSE, x2/y2 for cross-entropy)."""
+    traces = []
+    width = 5 if projector else 3
+    for axes, loss in zip((("x", "y"), ("x2", "y2")), ORDER, strict=True):
+        traces += _path_marks(paths[loss], loss, width, dims=2, axes=axes)
+    return traces
+
+
+def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=None,
+                axes=None, lift=0.0) -> list:
+    """Line through all (clipped) points, start and end markers, and hollow clipped points."""
+    xy, z = path.xy, path.z + lift
+    color = LOSS_COLORS[loss]
+    hover = _hover(path.traj)
+    end_symbol = "x" if path.traj.diverged_at is not None else "diamond"
+
+    def trace(idx, mode, name, marker=None, line=None):
+        kw = {"x": xy[idx, 0], "y": xy[idx, 1], "mode": mode, "name": name,
+              "hovertext": [hover[i] for i in idx], "hoverinfo": "text",
+              "marker": marker or {}, "showlegend": False}
+        if line is not None:
+            kw["line"] = line
+        if dims == 3:
+            return go.Scatter3d(z=z[idx], scene=scene, **kw)
+        return go.Scatter(xaxis=axes[0], yaxis=axes[1], **kw)
+
+    every = np.arange(len(xy))
+    out = [trace(every, "lines+markers", f"{LOSS_NAMES[loss]} path",
+                 marker={"size": 3 if dims == 3 else 5, "color": "black"},
+                 line={"color": "black", "width": width})]
+    clipped = np.flatnonzero(~path.inside)
+    if clipped.size:
+        out.append(trace(clipped, "markers", "outside the plotted range",
+                         marker={"size": 6 if dims == 3 else 9, "color": "white",
+                                 "symbol": "circle-open" if dims == 3 else "circle-open-dot",
+                                 "line": {"color": color, "width": 2}}))
+    out.append(trace(np.array([0]), "markers", "start",
+                     marker={"size": 8 if dims == 3 else 14, "color": "white",
+                             "line": {"color": "black", "width": 2}}))
+    out.append(trace(np.array([len(xy) - 1]), "markers", "end",
+                     marker={"size": 9 if dims == 3 else 16, "color": color, "symbol": end_symbol,
+                             "line": {"color": "black", "width": 2}}))
+    return out
+
+
+def curves(
+    trajs: Mapping[str, Trajectory], *, threshold: float, projector: bool = False,
+    height: int = 360,
+) -> go.Figure:
+    """Loss and gradient norm against step for both runs, log scale."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["Loss per step", "Gradient norm per step"],
+                        horizontal_spacing=0.1)
+    width = 5 if projector else 2.5
+    for loss in ORDER:
+        traj = trajs[loss]
+        steps = np.arange(traj.steps + 1)
+        for col, values in ((1, traj.losses), (2, traj.grad_norms)):
+            # A loss of exactly 0 has no place on a log axis: floor at 1e-16.
+            fig.add_trace(
+                go.Scatter(x=steps, y=np.maximum(values, 1e-16), name=LOSS_NAMES[loss],
+                           legendgroup=loss, showlegend=col == 1, mode="lines",
+                           line={"color": LOSS_COLORS[loss], "width": width}),
+                row=1, col=col,
+            )
+        if traj.diverged_at is not None:
+            fig.add_vline(x=traj.diverged_at, line={"color": LOSS_COLORS[loss], "dash": "dot"},
+                          annotation_text=f"{LOSS_NAMES[loss]} diverged", row=1, col=1)
+    fig.add_hline(y=threshold, line={"color": "grey", "dash": "dash"},
+                  annotation_text=f"threshold {threshold:g}", row=1, col=1)
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_xaxes(title_text="step")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      font=_font(projector), legend={"orientation": "h", "y": -0.25},
+                      uirevision="lab")
+    return fig
