@@ -407,7 +407,7 @@ class JobManager:
         except Exception as exc:  # noqa: BLE001 - shown to the user as one line
             with self._lock:
                 job.state = FAILED
-                job.message = _one_line(exc)
+                job.message = one_line(exc)
                 job.version += 1
         finally:
             with self._lock:
@@ -488,7 +488,7 @@ class JobManager:
         )
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
