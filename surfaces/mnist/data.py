@@ -297,10 +297,11 @@ def _download_one(
         meter.reset(name)
         raise
     except (OSError, http.client.HTTPException) as error:
-        # URLError, HTTPError, socket timeouts and refused connections are all OSErrors.
+        # URLError, HTTPError, socket timeouts and refused connections are all OSErrors. An
+        # HTTP status or a cut-off body means the network works but this mirror does not.
         meter.reset(name)
-        kind = "bad" if getattr(error, "code", None) else "network"
-        raise _Failed(kind, f"{url}: {_describe(error)}") from error
+        answered = getattr(error, "code", None) or isinstance(error, http.client.IncompleteRead)
+        raise _Failed("bad" if answered else "network", f"{url}: {_describe(error)}") from error
     except (EOFError, zlib.error, ValueError) as error:
         meter.reset(name)
         raise _Failed("bad", f"{url} is not a valid IDX file: {error}") from error
@@ -358,6 +359,8 @@ class _Meter:
 
 
 def _describe(error: BaseException) -> str:
+    if getattr(error, "code", None):  # HTTPError
+        return f"HTTP {error.code} {getattr(error, 'reason', '')}".strip()
     reason = getattr(error, "reason", None)  # URLError wraps the socket error
     return str(reason if reason is not None else error) or type(error).__name__
 
@@ -442,11 +445,12 @@ def _to_dataset(
     name: str,
     source: str,
 ) -> Dataset:
+    # astype copies: the tensors own writable memory, not the decompressed (read-only) bytes.
     def pixels(images: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(images)).to(torch.float32).div_(255.0)
+        return torch.from_numpy(images.astype(np.float32)).div_(255.0)
 
     def labels(digits: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(digits)).to(torch.int64)
+        return torch.from_numpy(digits.astype(np.int64))
 
     return Dataset(
         x_train=pixels(x_train),
