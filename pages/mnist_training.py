@@ -130,7 +130,7 @@ try:
 except ValueError as error:
     config_error = str(error)
 
-left, middle, right, _ = st.columns([1, 1, 1, 4])
+left, middle, right, _ = st.columns([1, 1, 1.2, 3])
 left.button(
     "Train",
     type="primary",
@@ -168,6 +168,8 @@ if config_error:
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"
@@ -225,11 +227,12 @@ def _status(view: jobs.JobView) -> None:
         )
     elif view.state == jobs.STOPPED:
         st.info(
-            f"Stopped after {done_epochs:.2f} of {view.epochs_total} epochs. Resume continues "
+            f"Stopped after {done_epochs:.2f} of {view.epochs_total} epochs "
+            f"({_duration(view.seconds)}). Resume continues "
             "from here; Train starts afresh. " + view.message
         )
     elif view.state == jobs.DONE:
-        st.success(f"Finished {_epochs(view.epochs_total)}.")
+        st.success(f"Finished {_epochs(view.epochs_total)} in {_duration(view.seconds)}.")
     elif view.state == jobs.FAILED:
         st.error(f"Training failed: {view.message}")
 

@@ -1,7 +1,8 @@
 """Figures of the live MNIST page: arrays in, plotly go.Figure out; draws, never trains.
 
-Both runs keep one colour everywhere in the app: cross-entropy blue, MSE vermillion
-(Okabe-Ito colours, told apart by colour-blind viewers and on a washed-out projector).
+Both runs keep the colours the whole app uses for the two losses (surfaces/figures.py's
+LOSS_COLORS, pinned equal by a test): cross-entropy green, MSE orange; test curves are also
+dashed with markers, so they do not rely on colour alone.
 Axes are laid out by hand rather than with make_subplots, which costs tens of
 milliseconds per call and these figures are redrawn twice a second while training.
 """
@@ -16,8 +17,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-CE_COLOR = "#0072B2"  # cross-entropy run
-MSE_COLOR = "#D55E00"  # MSE run
+CE_COLOR = "#2b8a3e"  # cross-entropy run: green, as on the error-surface page
+MSE_COLOR = "#e8590c"  # MSE run: orange
 RUN_COLORS = {"cross_entropy": CE_COLOR, "mse": MSE_COLOR}
 RUN_NAMES = {"cross_entropy": "cross-entropy", "mse": "MSE"}
 FONT = {"size": 16}  # readable from the back of a lecture hall

@@ -75,6 +75,7 @@ class JobView:
     running_jobs: int  # trainings running on the server right now (all owners)
     max_running: int
     fraction: float  # of all planned steps, in [0, 1]
+    seconds: float  # wall time spent training so far, over all resumes
     eta_seconds: float | None  # None until a rate is known
     batches: tuple  # Progress events of kind "batch", oldest first
     epochs: tuple  # Progress events of kind "epoch", oldest first
@@ -175,6 +176,7 @@ class _Job:
     segment_start: tuple[float, float] | None = None  # (clock, fraction) when this run began
     grid: tuple[Any, Any] | None = None  # (images, labels) of the first GRID_SIZE test digits
     eta_seconds: float | None = None
+    seconds: float = 0.0
     version: int = 0
 
 
@@ -431,6 +433,7 @@ class JobManager:
     def _train(self, job: _Job) -> None:
         with self._lock:
             job.segment_start = (self._clock(), job.fraction)
+            before = job.seconds
         events: Iterator = job.trainer.run(
             report_every=self.report_every,
             should_stop=lambda: job.stop_requested or self._abandoned(job),
@@ -443,6 +446,7 @@ class JobManager:
                     job.evaluation = evaluation
                 job.fraction = float(event.fraction)
                 job.eta_seconds = self._eta(job)
+                job.seconds = before + self._clock() - job.segment_start[0]
                 job.version += 1
 
     def _eta(self, job: _Job) -> float | None:
@@ -477,6 +481,7 @@ class JobManager:
             running_jobs=len(self._running),
             max_running=self.max_running,
             fraction=job.fraction,
+            seconds=job.seconds,
             eta_seconds=job.eta_seconds,
             batches=tuple(job.batches),
             epochs=tuple(job.epochs),

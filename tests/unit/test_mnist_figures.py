@@ -103,3 +103,8 @@ def test_per_class_accuracy_is_one_bar_group_per_digit():
     np.testing.assert_allclose(fig.data[0].y, acc["cross_entropy"])
     assert fig.data[1].marker.color == figures.MSE_COLOR
     assert fig.layout.barmode == "group"
+
+
+def test_the_runs_wear_the_colours_the_rest_of_the_app_gives_the_losses():
+    app_figures = pytest.importorskip("surfaces.figures")
+    assert figures.RUN_COLORS == app_figures.LOSS_COLORS

@@ -146,6 +146,7 @@ def test_a_job_runs_to_the_end_and_reports_curves_and_an_evaluation(manager):
     assert wait_for(lambda: m.view("alice").state == jobs.DONE)
     view = m.view("alice")
     assert view.fraction == 1.0 and view.eta_seconds is None and not view.active
+    assert view.seconds > 0
     assert [e.epoch for e in view.epochs] == [1, 2]
     curves = view.curves()
     assert set(curves) == set(LOSSES)
