@@ -1,0 +1,117 @@
+"""Softmax regression and MLPs for several runs at once, with the backward pass written out.
+
+Every run sees the same input batch but has its own weights, stacked on a leading run axis:
+W (R, in, out) and b (R, 1, out), so one batched matmul (torch.baddbmm) steps all runs. The
+gradients are the chain rule by hand, which is both faster than autograd for models this small
+and the lecture's formulas in plain sight (LECTURE.md §3):
+
+- cross-entropy through softmax: de/dy_i = y'_i - yhat_i;
+- MSE through softmax: de/dy_i = sum_j 2 (y'_j - yhat_j) y'_j (delta_ij - y'_i), i.e. the
+  error times the softmax Jacobian, which vanishes when the softmax saturates.
+
+tests/unit/test_mnist_engine.py checks all of it against torch.autograd.
+"""
+
+from __future__ import annotations
+
+import torch
+
+INPUTS, CLASSES = 784, 10
+HIDDEN: dict[str, tuple[int, ...]] = {
+    "softmax": (),  # softmax regression: 784 -> 10
+    "mlp": (256,),  # 784 -> 256 -> act -> 10
+    "deep": (256, 64, 16),  # 784 -> 256 -> act -> 64 -> act -> 16 -> act -> 10
+}
+ACTIVATIONS = ("relu", "sigmoid")
+
+Params = list[torch.Tensor]  # [W0 (R, in, out), b0 (R, 1, out), W1, b1, ...]
+
+
+def layer_sizes(model: str) -> tuple[int, ...]:
+    """(784, *hidden, 10) for a model name in HIDDEN."""
+    return (INPUTS, *HIDDEN[model], CLASSES)
+
+
+def init_weights(
+    sizes: tuple[int, ...], scale: float, generator: torch.Generator
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """One run's [(W (in, out), b (out,))]: W ~ N(0, scale^2) drawn layer by layer, b = 0."""
+    return [
+        (torch.randn(n_in, n_out, generator=generator) * scale, torch.zeros(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
+def stack_runs(weights: list[tuple[torch.Tensor, torch.Tensor]], runs: int) -> Params:
+    """The same weights copied into every run: [W (R, in, out), b (R, 1, out), ...]."""
+    params = []
+    for w, b in weights:
+        params.append(w.expand(runs, -1, -1).clone())
+        params.append(b.expand(runs, 1, -1).clone())
+    return params
+
+
+def unstack_run(params: Params, run: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Run number run's [(W (in, out), b (out,))], copied out of the stack."""
+    return [
+        (w[run].clone(), b[run, 0].clone()) for w, b in zip(params[::2], params[1::2], strict=True)
+    ]
+
+
+def forward(
+    params: Params, x: torch.Tensor, activation: str
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Logits (R, B, 10) for a shared batch x (B, 784), and each layer's input for backward."""
+    runs = params[0].shape[0]
+    h = x.expand(runs, -1, -1)  # a view: the batch is not copied per run
+    inputs = []
+    n_layers = len(params) // 2
+    for layer in range(n_layers):
+        inputs.append(h)
+        z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
+        if layer < n_layers - 1:
+            h = torch.relu(z) if activation == "relu" else torch.sigmoid(z)
+    return z, inputs
+
+
+def backward(
+    params: Params, inputs: list[torch.Tensor], grad_logits: torch.Tensor, activation: str
+) -> Params:
+    """Gradients of the summed run losses, shaped like params, given dloss/dlogits (R, B, 10)."""
+    grads: Params = [torch.empty(0)] * len(params)
+    g = grad_logits
+    for layer in range(len(inputs) - 1, -1, -1):
+        a = inputs[layer]
+        grads[2 * layer] = torch.bmm(a.transpose(1, 2), g)
+        grads[2 * layer + 1] = g.sum(dim=1, keepdim=True)
+        if layer > 0:
+            g = torch.bmm(g, params[2 * layer].transpose(1, 2))
+            # a is this layer's input, the previous activation's output: relu' = [a > 0],
+            # sigmoid' = a (1 - a).
+            g = g * (a > 0) if activation == "relu" else g * a * (1 - a)
+    return grads
+
+
+def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean cross-entropy over the batch and its gradient: logits (B, K), y (B,) -> (), (B, K)."""
+    log_p = torch.log_softmax(logits, dim=-1)  # logsumexp form: stable for any logits
+    loss = -log_p.gather(1, y[:, None]).mean()
+    grad = log_p.exp()
+    grad[torch.arange(len(y)), y] -= 1.0  # y' - yhat
+    return loss, grad.div_(len(y))
+
+
+def mse_softmax(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean over the batch of sum_k (softmax_k - onehot_k)^2 and its gradient: (), (B, K)."""
+    p = torch.softmax(logits, dim=-1)
+    err = p.clone()
+    err[torch.arange(len(y)), y] -= 1.0  # y' - yhat
+    loss = err.square().sum(dim=-1).mean()
+    # Chain rule through the softmax Jacobian p_i (delta_ij - p_j), with u = 2 err:
+    # dloss/dz_i = p_i (u_i - sum_j u_j p_j).
+    u = 2.0 * err
+    grad = p * (u - (u * p).sum(dim=-1, keepdim=True))
+    return loss, grad.div_(len(y))
+
+
+LOSS_FUNCTIONS = {"cross_entropy": cross_entropy, "mse": mse_softmax}
