@@ -1,0 +1,189 @@
+"""Shared e2e harness: `streamlit run` servers and a headless Debian Chromium via Playwright.
+
+Fixtures
+--------
+chromium_path      session: path to /usr/bin/chromium; skips without it (fails when $CI is set)
+browser            session: a Playwright Chromium browser
+page               function: a fresh 1600x1000 page (its own context)
+streamlit_server   factory: streamlit_server(script_path, env=None, query="") -> base URL
+wait_for_streamlit function: gives wait_for_streamlit(page, timeout_s=30), which returns once
+                   the app has rendered and no script run is in progress
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# Playwright cannot download its own browser here; Debian's Chromium needs these flags.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1600, "height": 1000}
+HEALTH_TIMEOUT_S = 60.0
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium binary; a missing one skips e2e tests locally but fails them in CI."""
+    if os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    reason = f"e2e tests need Chromium at {CHROMIUM} (apt-get install chromium)."
+    if os.environ.get("CI"):
+        pytest.fail(reason + " CI is set, so this is an error, not a skip.")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """A headless Chromium shared by the whole session."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context, so tests share no storage."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server's process group (it may have spawned children), then kill it."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def streamlit_server() -> Iterator[Callable[..., str]]:
+    """Factory: streamlit_server(script_path, env=None, query="") -> base URL (with `query`).
+
+    Starts `streamlit run` on a free port with cwd = repo root, waits (at most 60 s) for
+    /_stcore/health, and stops every server it started at teardown. `env` adds to os.environ;
+    `query` is appended to the URL (e.g. "?lr=0.1").
+    """
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start(script_path: str | os.PathLike, env: dict | None = None, query: str = "") -> str:
+        script = Path(script_path)
+        if not script.is_absolute():
+            script = REPO_ROOT / script
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.address", "127.0.0.1",
+            "--server.port", str(port),
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        # A file, not a pipe: a chatty server must never block on a full pipe buffer.
+        stderr = tempfile.TemporaryFile(mode="w+b")
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, so teardown reaches children
+        )
+        started.append((proc, stderr))
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            if _healthy(base_url):
+                if query and not query.startswith(("?", "/")):
+                    query = "?" + query
+                return base_url + query
+            time.sleep(0.25)
+        exit_code = proc.poll()
+        _stop(proc)
+        stderr.seek(0)
+        log = stderr.read().decode("utf-8", "replace")[-5000:]
+        state = f"exited with code {exit_code}" if exit_code is not None else "never became healthy"
+        raise RuntimeError(
+            f"streamlit run {script} {state} within {HEALTH_TIMEOUT_S:.0f} s. Server stderr:\n{log}"
+        )
+
+    yield start
+    for proc, stderr in started:
+        _stop(proc)
+        stderr.close()
+
+
+def wait_until_idle(page, timeout_s: float = 30.0) -> None:
+    """Wait (at most `timeout_s`) until the app is connected and no script run is going on.
+
+    Streamlit marks the app root with data-test-script-state ("initial", "running",
+    "notRunning", ...) and shows the stStatusWidget ("Running...") while a script runs. A
+    rerun can start a moment after an interaction, so both must be quiet twice in a row.
+    """
+    app = page.locator('[data-testid="stApp"]')
+    app.wait_for(timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    while time.monotonic() < deadline:
+        idle = (
+            app.get_attribute("data-test-connection-state") == "CONNECTED"
+            and app.get_attribute("data-test-script-state") == "notRunning"
+            and page.locator('[data-testid="stStatusWidget"]').count() == 0
+        )
+        quiet = quiet + 1 if idle else 0
+        if quiet >= 2:
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"Streamlit was still running after {timeout_s:.0f} s.")
+
+
+@pytest.fixture
+def wait_for_streamlit() -> Callable[..., None]:
+    """The helper wait_for_streamlit(page, timeout_s=30): returns once no script is running."""
+    return wait_until_idle
