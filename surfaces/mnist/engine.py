@@ -216,7 +216,9 @@ class PairTrainer:
             self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
         size = self.config.batch_size
         index = self._order[self._batch * size : (self._batch + 1) * size]
-        x, y = self.data.x_train[index], self.data.y_train[index]
+        # index_select, not x[index]: a plain row gather, several times faster for a batch.
+        x = self.data.x_train.index_select(0, index)
+        y = self.data.y_train.index_select(0, index)
 
         logits, inputs = models.forward(self._params, x, self.config.activation)
         grad_logits = torch.empty_like(logits)

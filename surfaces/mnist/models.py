@@ -96,22 +96,25 @@ def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, 
     """Mean cross-entropy over the batch and its gradient: logits (B, K), y (B,) -> (), (B, K)."""
     log_p = torch.log_softmax(logits, dim=-1)  # logsumexp form: stable for any logits
     loss = -log_p.gather(1, y[:, None]).mean()
-    grad = log_p.exp()
-    grad[torch.arange(len(y)), y] -= 1.0  # y' - yhat
+    grad = log_p.exp_().sub_(one_hot(y, logits))  # y' - yhat
     return loss, grad.div_(len(y))
 
 
 def mse_softmax(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean over the batch of sum_k (softmax_k - onehot_k)^2 and its gradient: (), (B, K)."""
     p = torch.softmax(logits, dim=-1)
-    err = p.clone()
-    err[torch.arange(len(y)), y] -= 1.0  # y' - yhat
+    err = p - one_hot(y, logits)  # y' - yhat
     loss = err.square().sum(dim=-1).mean()
     # Chain rule through the softmax Jacobian p_i (delta_ij - p_j), with u = 2 err:
     # dloss/dz_i = p_i (u_i - sum_j u_j p_j).
     u = 2.0 * err
     grad = p * (u - (u * p).sum(dim=-1, keepdim=True))
     return loss, grad.div_(len(y))
+
+
+def one_hot(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """(B, K) one-hot rows in like's dtype for labels y (B,)."""
+    return torch.zeros_like(like).scatter_(1, y[:, None], 1.0)
 
 
 LOSS_FUNCTIONS = {"cross_entropy": cross_entropy, "mse": mse_softmax}
