@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import streamlit as st
+from plotly.io.json import to_json_plotly
 
 from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view.encoding import figure_json
 from surfaces import figures as F
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
 from surfaces.grid import error_surfaces
-from surfaces.story import explanation
+from surfaces.story import explanation, markdown_table, summary
 
 STATE = "lab_settings"  # the last valid LabSettings of this session
 NOTES = "lab_url_notes"  # what was wrong with the link this session was opened with
@@ -26,26 +27,35 @@ PRESET = "lab_preset"
 
 
 # --- cached compute: pure functions of hashable settings ------------------------------------
-@st.cache_data(max_entries=12, show_spinner=False)
+# cache_resource: the values are immutable strings and never-mutated arrays, so every
+# session can share them without the copy (pickle round trip) that cache_data makes.
+@st.cache_resource(max_entries=12, show_spinner=False)
 def surface_figures(span: float, res: int, y3: float, target: int, projector: bool):
-    """(3-D figure JSON, map figure JSON) of the two surfaces, without paths."""
+    """The 3-D figure and the map figure of the two surfaces, without paths, as JSON parts."""
     surf = error_surfaces(lo=-span, hi=span, n=res, y3=y3, target=target)
-    return (F.surfaces_3d(surf, projector=projector).to_json(),
-            F.surface_maps(surf, projector=projector).to_json())
+    return (split_json(F.surfaces_3d(surf, projector=projector)),
+            split_json(F.surface_maps(surf, projector=projector)))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def split_json(fig) -> tuple[str, str]:
+    """(data JSON, layout JSON) of a figure, surfaces packed as float32 binary."""
+    spec = json.loads(figure_json(fig))
+    return json.dumps(spec["data"]), json.dumps(spec["layout"])
+
+
+def with_traces(base: tuple[str, str], traces: list) -> str:
+    """A cached figure plus a few small traces, spliced as JSON: the big surface arrays are
+    neither rebuilt, re-validated nor re-encoded on a slider move."""
+    data, layout = base
+    extra = to_json_plotly([t.to_plotly_json() for t in traces])
+    return f'{{"data":[{data[1:-1]},{extra[1:-1]}],"layout":{layout}}}'
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
 def trajectories(opt: str, lr: float, steps: int, y3: float, target: int, start: tuple,
                  hyper: tuple) -> dict[str, Trajectory]:
     return descend_many(["mse", "cross_entropy"], start, optimizer=opt, lr=lr, steps=steps,
                         y3=y3, target=target, **dict(hyper))
-
-
-def with_traces(base_json: str, traces: list) -> dict:
-    """A cached figure plus a few small traces, without rebuilding (and re-validating) it."""
-    fig = json.loads(base_json)
-    fig["data"] += [json.loads(t.to_json()) for t in traces]
-    return fig
 
 
 # --- settings: URL -> session -> widgets -> settings -> URL ---------------------------------
@@ -162,20 +172,6 @@ st.plotly_chart(F.curves(trajs, threshold=s.thr, projector=s.projector), key="la
                 width="stretch")
 
 
-def summary_row(loss: str) -> dict:
-    t, path = trajs[loss], paths[loss]
-    hit = t.steps_to(s.thr)
-    end = t.points[-1]
-    return {
-        "loss": F.LOSS_NAMES[loss],
-        f"steps to loss ≤ {s.thr:g}": f"{hit}" if hit is not None else f"never in {t.steps} steps",
-        "final loss": f"{t.losses[-1]:.4g}",
-        "final point (y1, y2)": f"({end[0]:.3g}, {end[1]:.3g})",
-        "diverged": "no" if t.diverged_at is None else f"at step {t.diverged_at}",
-        "left the plot": "no" if path.left_at is None else f"at step {path.left_at}",
-    }
-
-
-st.dataframe(pd.DataFrame([summary_row(k) for k in F.ORDER]), hide_index=True, width="stretch")
-
+left_at = {loss: path.left_at for loss, path in paths.items()}
+st.markdown(markdown_table(summary(trajs, left_at, s.thr)))
 st.markdown(explanation(settings, trajs))

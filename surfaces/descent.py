@@ -109,7 +109,9 @@ def _check(losses: Sequence[str], start, lr: float, steps: int, y3: float, targe
             raise ValueError(f"loss must be one of mse, cross_entropy. Got {name!r} instead.")
     start = np.asarray(start, dtype=np.float64)
     if start.shape != (2,) or not np.isfinite(start).all():
-        raise ValueError(f"start must be two finite numbers (y1, y2). Got {start.tolist()} instead.")
+        raise ValueError(
+            f"start must be two finite numbers (y1, y2). Got {start.tolist()} instead."
+        )
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be positive. Got {lr} instead.")
     if not (isinstance(steps, int | np.integer) and steps >= 0):

@@ -128,11 +128,14 @@ class ClippedPath:
         return int(out[0]) if out.size else None
 
 
-def _hover(traj: Trajectory) -> list[str]:
-    return [
-        f"step {k}<br>y1 {p[0]:.4g}, y2 {p[1]:.4g}<br>loss {v:.4g}"
-        for k, (p, v) in enumerate(zip(traj.points, traj.losses, strict=True))
-    ]
+# The true point and loss, also where the drawn point was clipped to the plotted range.
+HOVER = "step %{customdata[0]}<br>y1 %{customdata[1]:.4g}, y2 %{customdata[2]:.4g}<br>" \
+        "loss %{customdata[3]:.4g}<extra>%{fullData.name}</extra>"
+
+
+def _hover_data(traj: Trajectory) -> np.ndarray:
+    """(steps+1, 4): step, y1, y2, loss."""
+    return np.column_stack([np.arange(traj.steps + 1), traj.points, traj.losses])
 
 
 def path_traces_3d(paths: Mapping[str, ClippedPath], *, projector: bool = False) -> list:
@@ -160,12 +163,12 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
     """Line through all (clipped) points, start and end markers, and hollow clipped points."""
     xy, z = path.xy, path.z + lift
     color = LOSS_COLORS[loss]
-    hover = _hover(path.traj)
+    hover = _hover_data(path.traj)
     end_symbol = "x" if path.traj.diverged_at is not None else "diamond"
 
     def trace(idx, mode, name, marker=None, line=None):
         kw = {"x": xy[idx, 0], "y": xy[idx, 1], "mode": mode, "name": name,
-              "hovertext": [hover[i] for i in idx], "hoverinfo": "text",
+              "customdata": hover[idx], "hovertemplate": HOVER,
               "marker": marker or {}, "showlegend": False}
         if line is not None:
             kw["line"] = line
@@ -196,29 +199,42 @@ def curves(
     trajs: Mapping[str, Trajectory], *, threshold: float, projector: bool = False,
     height: int = 360,
 ) -> go.Figure:
-    """Loss and gradient norm against step for both runs, log scale."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["Loss per step", "Gradient norm per step"],
-                        horizontal_spacing=0.1)
+    """Loss and gradient norm against step for both runs, log scale, side by side."""
     width = 5 if projector else 2.5
+    data, shapes, notes = [], [], []
     for loss in ORDER:
         traj = trajs[loss]
         steps = np.arange(traj.steps + 1)
-        for col, values in ((1, traj.losses), (2, traj.grad_norms)):
+        for axis, values in (("", traj.losses), ("2", traj.grad_norms)):
             # A loss of exactly 0 has no place on a log axis: floor at 1e-16.
-            fig.add_trace(
-                go.Scatter(x=steps, y=np.maximum(values, 1e-16), name=LOSS_NAMES[loss],
-                           legendgroup=loss, showlegend=col == 1, mode="lines",
-                           line={"color": LOSS_COLORS[loss], "width": width}),
-                row=1, col=col,
-            )
+            data.append(go.Scatter(
+                x=steps, y=np.maximum(values, 1e-16), name=LOSS_NAMES[loss], mode="lines",
+                xaxis="x" + axis, yaxis="y" + axis, legendgroup=loss, showlegend=axis == "",
+                line={"color": LOSS_COLORS[loss], "width": width},
+            ))
         if traj.diverged_at is not None:
-            fig.add_vline(x=traj.diverged_at, line={"color": LOSS_COLORS[loss], "dash": "dot"},
-                          annotation_text=f"{LOSS_NAMES[loss]} diverged", row=1, col=1)
-    fig.add_hline(y=threshold, line={"color": "grey", "dash": "dash"},
-                  annotation_text=f"threshold {threshold:g}", row=1, col=1)
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(title_text="step")
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      font=_font(projector), legend={"orientation": "h", "y": -0.25},
-                      uirevision="lab")
-    return fig
+            shapes.append({"type": "line", "xref": "x", "yref": "y domain", "x0": traj.diverged_at,
+                           "x1": traj.diverged_at, "y0": 0, "y1": 1,
+                           "line": {"color": LOSS_COLORS[loss], "dash": "dot"}})
+            notes.append({"text": f"{LOSS_NAMES[loss]} diverged", "x": traj.diverged_at,
+                          "xref": "x", "y": 0.95, "yref": "y domain", "showarrow": False,
+                          "xanchor": "left", "font": {"color": LOSS_COLORS[loss]}})
+    shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
+                   "y0": threshold, "y1": threshold, "line": {"color": "grey", "dash": "dash"}})
+    notes.append({"text": f"threshold {threshold:g}", "x": 1, "xref": "x domain", "y": threshold,
+                  "yref": "y", "yanchor": "bottom", "xanchor": "right", "showarrow": False})
+    for axis, title in (("", "Loss per step"), ("2", "Gradient norm per step")):
+        notes.append({"text": title, "x": 0.5, "xref": f"x{axis} domain", "y": 1.02,
+                      "yref": f"y{axis} domain", "yanchor": "bottom", "showarrow": False,
+                      "font": {"size": 22 if projector else 15}})
+    axis_style = {"type": "log", "exponentformat": "power"}
+    layout = {
+        "xaxis": {"domain": [0, 0.45], "title": {"text": "step"}},
+        "xaxis2": {"domain": [0.55, 1], "title": {"text": "step"}},
+        "yaxis": {"anchor": "x", **axis_style},
+        "yaxis2": {"anchor": "x2", **axis_style},
+        "shapes": shapes, "annotations": notes, "height": height, "font": _font(projector),
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "legend": {"orientation": "h", "y": -0.25}, "uirevision": "lab",
+    }
+    return go.Figure(data=data, layout=layout)

@@ -102,7 +102,8 @@ def _lookup(table: dict, name: str):
     try:
         return table[name]
     except KeyError:
-        raise ValueError(f"loss must be one of {', '.join(LOSSES)}. Got {name!r} instead.") from None
+        allowed = ", ".join(LOSSES)
+        raise ValueError(f"loss must be one of {allowed}. Got {name!r} instead.") from None
 
 
 def loss(name: str, logits: np.ndarray, target: int) -> np.ndarray:

@@ -63,7 +63,9 @@ class Field:
         else:
             number = int if self.kind == "int" else (int, float)
             if isinstance(value, bool) or not isinstance(value, number) or not math.isfinite(value):
-                raise ValueError(f"{self.name} must be a finite {self.kind}. Got {value!r} instead.")
+                raise ValueError(
+                    f"{self.name} must be a finite {self.kind}. Got {value!r} instead."
+                )
             if not self.lo <= value <= self.hi:
                 raise ValueError(
                     f"{self.name} must be between {_fmt(self.lo)} and {_fmt(self.hi)}. "

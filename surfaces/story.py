@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from surfaces.descent import Trajectory
 from surfaces.settings import OPTIMIZER_LABELS, LabSettings
 
-__all__ = ["explanation", "outcome"]
+LOSS_LABELS = {"mse": "Mean square error", "cross_entropy": "Cross-entropy"}
+
+__all__ = ["explanation", "markdown_table", "outcome", "summary"]
 
 PINNED_BELOW = -50.0  # exp(-50) ~ 2e-22: class 3 carries no probability at all
 
@@ -87,3 +89,31 @@ def explanation(s: LabSettings, trajs: Mapping[str, Trajectory]) -> str:
     parts.append(f"Classes {others[0]} and {others[1]} are the wrong answers; "
                  "changing only the loss function changes how hard optimisation is.")
     return "\n\n".join(parts)
+
+
+def summary(trajs: Mapping[str, Trajectory], left_at: Mapping[str, int | None],
+            threshold: float) -> list[dict[str, str]]:
+    """The table under the curves: one row per loss, MSE first."""
+    rows = []
+    for loss in ("mse", "cross_entropy"):
+        t = trajs[loss]
+        hit = t.steps_to(threshold)
+        end = t.points[-1]
+        rows.append({
+            "loss": LOSS_LABELS[loss],
+            f"steps to loss ≤ {threshold:g}": str(hit) if hit is not None
+            else f"never in {t.steps} steps",
+            "final loss": f"{t.losses[-1]:.4g}",
+            "final point (y1, y2)": f"({end[0]:.3g}, {end[1]:.3g})",
+            "diverged": "no" if t.diverged_at is None else f"at step {t.diverged_at}",
+            "left the plot": "no" if left_at[loss] is None else f"at step {left_at[loss]}",
+        })
+    return rows
+
+
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """Rows of equal keys as a Markdown table."""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row[k] for k in head) + " |" for row in rows]
+    return "\n".join(lines)

@@ -43,8 +43,10 @@ def paths_3d(at: AppTest) -> dict[str, np.ndarray]:
 
 
 def table(at: AppTest) -> dict[str, dict]:
-    df = at.dataframe[0].value
-    return {row["loss"]: row for row in df.to_dict("records")}
+    """The summary table (Markdown) as {loss: {column: cell}}."""
+    text = next(m.value for m in at.markdown if m.value.startswith("| loss"))
+    head, _, *rows = [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()]
+    return {row[0]: dict(zip(head, row, strict=True)) for row in rows}
 
 
 @pytest.fixture(scope="module")

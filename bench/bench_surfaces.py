@@ -1,0 +1,117 @@
+"""Benchmarks of the error-surface lab (run by hand; results go to docs/benchmarks.md).
+
+1. Both surfaces and their gradients at 401x401 (target: under 5 ms).
+2. A page rerun after a slider move that changes the paths, against a reference app that
+   only draws the two default surfaces (cached) under one slider; both timed with AppTest
+   in the same run (target: within 3x).
+3. Bytes of the figures of the default page as sent to the browser (target: under 1.5 MB).
+
+    python bench/bench_surfaces.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from surfaces.grid import error_surfaces
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def bench_grid(repeats: int) -> dict:
+    times = {}
+    for dtype in (np.float32, np.float64):
+        error_surfaces(n=401, grads=True, dtype=dtype)  # warm up
+        samples = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            error_surfaces(n=401, grads=True, dtype=dtype)
+            samples.append(time.perf_counter() - t0)
+        times[np.dtype(dtype).name] = statistics.median(samples) * 1e3
+    return times
+
+
+def _rerun_times(script: Path, key: str, values: list[float]) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    samples = []
+    for v in values:
+        t0 = time.perf_counter()
+        at.slider(key=key).set_value(v).run()
+        samples.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+    return samples
+
+
+def bench_rerun(repeats: int) -> dict:
+    # Every value is new to the lab, so each move really recomputes both 200-step paths.
+    values = [8.0 - 0.5 * (i + 1) for i in range(repeats)]
+    lab = ROOT / "pages" / "surface_lab.py"
+    ref = ROOT / "bench" / "reference_app.py"
+    # Interleave the two apps so that machine noise hits both alike.
+    lab_t, ref_t = [], []
+    for chunk in range(0, repeats, 5):
+        part = values[chunk:chunk + 5]
+        ref_t += _rerun_times(ref, "lab_w_y2", part)
+        lab_t += _rerun_times(lab, "lab_w_y2", part)
+    lab_ms, ref_ms = statistics.median(lab_t) * 1e3, statistics.median(ref_t) * 1e3
+    return {"lab_ms": lab_ms, "reference_ms": ref_ms, "ratio": lab_ms / ref_ms}
+
+
+def bench_bytes() -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "surface_lab.py"), default_timeout=120)
+    at.run()
+    sizes = {}
+    for node in at:
+        if node.type in ("plotly_chart", "component_instance"):
+            name = getattr(node.proto, "id", "") or node.type
+            sizes[f"{node.type} {len(sizes)}"] = node.proto.ByteSize()
+            del name
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    print(f"# {datetime.date.today()} — {machine()}")
+    grid = bench_grid(args.repeats * 5)
+    print(f"surfaces + gradients, 401x401: float32 {grid['float32']:.2f} ms, "
+          f"float64 {grid['float64']:.2f} ms (median)")
+    rerun = bench_rerun(args.repeats)
+    print(f"rerun after a slider move: lab {rerun['lab_ms']:.1f} ms, reference "
+          f"{rerun['reference_ms']:.1f} ms, ratio {rerun['ratio']:.2f}x (median)")
+    sizes = bench_bytes()
+    total = sum(sizes.values())
+    print("figure bytes of the default page: "
+          + ", ".join(f"{k}: {v / 1e3:.0f} kB" for k, v in sizes.items())
+          + f"; total {total / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The error-surface lab in real headless Chromium: it renders, sliders move the paths, the
+3-D camera the lecturer set stays put, and a shared link reproduces the view."""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+APP = "app.py"
+FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
+
+
+def poll(read, until, timeout_s: float = 30.0, what: str = "condition"):
+    """read() every 100 ms until until(value) holds; return that value (bounded)."""
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while not until(value):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}: {value!r}")
+        time.sleep(0.1)
+        value = read()
+    return value
+
+
+def frames(page):
+    """(3-D frame, map frame) once both plots have drawn."""
+    page.locator(FRAME).nth(1).wait_for()
+    out = [page.locator(FRAME).nth(i).element_handle().content_frame() for i in (0, 1)]
+    for frame in out:
+        poll(lambda f=frame: int(f.locator("#plot").get_attribute("data-render-count") or 0),
+             lambda n: n >= 1, what="the first render")
+    return out
+
+
+def drawn(frame) -> dict:
+    return frame.evaluate(
+        """() => {
+            const gd = document.getElementById("plot");
+            const path = gd._fullData.find(t => t.name === "Cross-entropy path");
+            return {types: gd._fullData.map(t => t.type), scenes: gd._fullLayout._subplots.gl3d,
+                    canvases: gd.querySelectorAll("canvas").length,
+                    path_x: Array.from(path.x), path_y: Array.from(path.y),
+                    renders: Number(gd.getAttribute("data-render-count"))};
+        }"""
+    )
+
+
+def camera(frame) -> dict:
+    return json.loads(frame.locator("#plot").get_attribute("data-camera") or "{}")
+
+
+def query(page) -> dict:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_lab_renders_and_slider_moves_paths_while_camera_stays(
+    page, streamlit_server, wait_for_streamlit, tmp_path
+):
+    page.goto(streamlit_server(APP))
+    wait_for_streamlit(page, timeout_s=60)
+    f3d, fmap = frames(page)
+    d = drawn(f3d)
+    assert d["types"].count("surface") == 2 and d["scenes"] == ["scene", "scene2"]
+    assert d["canvases"] >= 1
+    assert drawn(fmap)["types"].count("contour") == 2
+    assert np.allclose([d["path_x"][0], d["path_y"][0]], [-8, 8])
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # The lecturer rotates the left surface with the mouse.
+    initial = camera(f3d)
+    box = f3d.locator("#scene").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 90, cy + 30, steps=10)
+    page.mouse.up()
+    rotated = poll(lambda: camera(f3d), lambda c: "scene" in c and c != initial,
+                   what="a rotated camera")
+    assert rotated["scene"] == rotated["scene2"]  # both surfaces seen from the same side
+    # The camera reaches Python, and Python puts it in the link.
+    poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
+    wait_for_streamlit(page)
+    rotated = camera(f3d)
+    renders = drawn(f3d)["renders"]
+
+    # Then drags the start: the paths change, the surfaces are not remounted.
+    slider = page.get_by_role("slider", name="Start y2")
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    poll(lambda: query(page).get("y2"), lambda v: v == "6", what="y2=6 in the URL")
+    wait_for_streamlit(page)
+    after = poll(lambda: drawn(f3d), lambda a: a["path_y"][0] == 6, what="the redrawn path")
+    assert after["renders"] > renders
+    assert camera(f3d) == rotated, "the slider move reset the camera"
+    page.screenshot(path=str(tmp_path / "lab_after_slider.png"), full_page=True)
+
+
+def test_shared_link_reproduces_view_and_camera(page, streamlit_server, wait_for_streamlit):
+    link = "opt=adam&lr=0.3&steps=120&y1=-6&y2=7&target=1&cam=-2,0.5,1.5&eps=1e-06"
+    page.goto(streamlit_server(APP, query=link))
+    wait_for_streamlit(page, timeout_s=60)
+    f3d, _ = frames(page)
+    d = drawn(f3d)
+    assert len(d["path_x"]) == 121 and np.allclose([d["path_x"][0], d["path_y"][0]], [-6, 7])
+    eye = poll(lambda: camera(f3d).get("scene", {}).get("eye"), lambda e: e is not None,
+               what="the link's camera applied")
+    assert np.allclose([eye["x"], eye["y"], eye["z"]], [-2, 0.5, 1.5], atol=1e-3)
+    q = query(page)
+    assert q["opt"] == "adam" and q["eps"] == "1e-06" and q["steps"] == "120"
+    assert page.get_by_role("slider", name="Start y1").get_attribute("aria-valuenow") == "-6"
+
+
+def test_hostile_link_gives_one_line_not_a_traceback(page, streamlit_server, wait_for_streamlit):
+    page.goto(streamlit_server(APP, query="lr=abc&y3=nan&steps=1e12&target=9&opt=evil"))
+    wait_for_streamlit(page, timeout_s=60)
+    alerts = page.locator('[data-testid="stAlert"]')
+    poll(lambda: alerts.count(), lambda n: n >= 1, what="the warning")
+    text = alerts.first.inner_text()
+    assert "lr=" in text and "steps=" in text and "opt=" in text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    q = query(page)
+    assert q["lr"] == "1" and q["steps"] == "2000" and q["target"] == "3" and q["opt"] == "sgd"
