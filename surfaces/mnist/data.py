@@ -143,8 +143,14 @@ def load_full(
     timeout: float,
 ) -> Dataset:
     """Full MNIST from folder, fetching missing or damaged files; raises DataUnavailable."""
-    missing = [name for name in FILES if not _cached_ok(folder / name, hashes.get(name))]
+    states = {name: _cache_state(folder / name, hashes.get(name)) for name in FILES}
+    missing = [name for name, state in states.items() if state != "ok"]
     if missing and not download:
+        if "damaged" in states.values():
+            damaged = next(name for name, state in states.items() if state == "damaged")
+            raise DataUnavailable(
+                f"Full MNIST in {folder} is damaged ({damaged}) and downloading is off"
+            )
         raise DataUnavailable(
             f"Full MNIST is not in the cache folder {folder} and downloading is off"
         )
@@ -200,24 +206,24 @@ def stratified_split(
 # --- the cache -------------------------------------------------------------------------------
 
 
-def _cached_ok(path: Path, sha256: str | None) -> bool:
-    """Is the cached file there and intact? A damaged one is deleted so it gets fetched again."""
+def _cache_state(path: Path, sha256: str | None) -> str:
+    """ "ok", "missing" or "damaged"; a damaged file is deleted so that it gets fetched again."""
     if not path.is_file():
-        return False
+        return "missing"
     try:
         if sha256 is None:
             # No hash to check against: decompress and check the IDX structure instead.
             _check_idx(path)
-            return True
+            return "ok"
         if _sha256_of(path) == sha256.lower():
-            return True
+            return "ok"
     except (OSError, EOFError, zlib.error, ValueError):
         pass
     try:
         path.unlink()
     except OSError:
         pass  # read-only cache: the download below will fail with a clear reason
-    return False
+    return "damaged"
 
 
 def _sha256_of(path: Path) -> str:
