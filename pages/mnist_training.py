@@ -1,13 +1,16 @@
 """Live MNIST training: one network trained twice, with cross-entropy and with MSE, side by side.
 
 Training runs in a worker thread owned by the server-wide job manager
-(surfaces/mnist/jobs.py); this page only submits, stops and resumes its own session's job
-and polls its state from two fragments: the live curves twice a second, the test-set
-read-out every two seconds. No worker thread ever calls Streamlit.
+(surfaces/mnist/jobs.py); this page only submits, stops and resumes its own session's job.
+While it trains, one fragment polls the job twice a second and redraws the progress bar and
+the curves. The test-set read-out (digits, confusion matrices) changes only at epoch ends, so
+it is drawn by full reruns, which the fragment asks for when a new read-out is ready. No
+worker thread ever calls Streamlit.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import streamlit as st
@@ -25,7 +28,7 @@ LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [10, 20, 50, 100, 200, 500, 1000]
 INIT_SCALES = [0.001, 0.01, 0.1, 1.0]
 LIVE_EVERY_S = 0.5  # curves and progress bar
-RESULTS_EVERY_S = 2.0  # digit grid and confusion matrices change only at epoch ends
+RESULTS_MIN_GAP_S = 3.0  # at most one full rerun this often to show a newer test read-out
 
 # -- who is asking ------------------------------------------------------------------------
 
@@ -39,6 +42,8 @@ manager = jobs.get_manager()
 owner = st.session_state.setdefault("mnist_owner", uuid.uuid4().hex)  # private to this tab
 view = manager.view(owner)
 busy = view is not None and view.active
+# The read-out this full run draws, and when: the live fragment compares against it.
+st.session_state["mnist_shown"] = (view.evaluation if view else None, time.monotonic())
 
 st.title("Live MNIST training: cross-entropy vs MSE")
 st.markdown(
@@ -168,11 +173,9 @@ if config_error:
 
 
 def _duration(seconds: float) -> str:
-    if seconds < 10:
+    if seconds < 60:
         return f"{seconds:.1f} s"
     seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
     return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
@@ -239,10 +242,14 @@ def _status(view: jobs.JobView) -> None:
 
 @st.fragment(run_every=LIVE_EVERY_S if busy else None)
 def live_panel(was_busy: bool) -> None:
-    """Progress and curves of this tab's job; asks for a full rerun when the job settles."""
+    """Progress and curves of this tab's job; asks for a full rerun when the job settles
+    (to re-enable the settings and stop polling) or when a newer test read-out is ready."""
     view = manager.view(owner)
-    if view is not None and view.active != was_busy:
-        st.rerun()  # re-enable the settings and buttons, start or stop the results polling
+    if view is not None:
+        shown, shown_at = st.session_state.get("mnist_shown", (None, 0.0))
+        newer = view.evaluation is not shown
+        if view.active != was_busy or (newer and time.monotonic() - shown_at > RESULTS_MIN_GAP_S):
+            st.rerun()
     try:
         st.caption(_data_caption(view.dataset if view is not None else manager.dataset_info()))
         if view is None:
@@ -274,10 +281,8 @@ def _evaluation_figures(evaluation: jobs.Evaluation) -> tuple:
     return built
 
 
-@st.fragment(run_every=RESULTS_EVERY_S if busy else None)
-def results_panel() -> None:
+def results_section(view: jobs.JobView | None) -> None:
     """Lecture reading, predicted digits, confusion matrices and per-digit accuracy."""
-    view = manager.view(owner)
     if view is None or view.evaluation is None:
         return
     try:
@@ -305,4 +310,4 @@ def results_panel() -> None:
 
 
 live_panel(busy)
-results_panel()
+results_section(view)

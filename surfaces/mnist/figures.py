@@ -105,7 +105,9 @@ def training_curves(
     layout["xaxis"].update(title="epoch", range=x_range)
     layout["xaxis2"].update(title="epoch", range=x_range)
     layout["yaxis"].update(range=[0, 1.0], tickformat=".0%")
-    layout["yaxis2"].update(type="log")
+    # 1-2-5 ticks in every decade: plotly's default log ticks label 2..9 as bare digits.
+    ticks = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
+    layout["yaxis2"].update(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     layout.update(
         font=FONT,
         height=430,

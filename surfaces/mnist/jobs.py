@@ -96,13 +96,18 @@ class JobView:
     def curves(self, max_points: int = 400) -> dict[str, dict[str, np.ndarray]]:
         """loss -> {"train_x", "train_loss", "train_acc", "test_x", "test_loss", "test_acc"}.
 
-        x is in epochs (fractional for batch reports); every array is 1-D float64. The train
-        series keeps at most max_points evenly spread reports (always the latest), so the
-        payload sent twice a second stays small however long the run.
+        x is in epochs; every array is 1-D float64. Train metrics are means over the batches
+        of the epoch so far (as the notes report them), so the curve shows every report of
+        epoch 1 (the steep start), then one mean per finished epoch, then the latest report of
+        the epoch in progress: the early reports of a later epoch average only a few batches
+        and would draw a spike at every epoch start. At most max_points are kept.
         """
         out: dict[str, dict[str, np.ndarray]] = {}
+        finished = len(self.epochs)
+        shown = [e for e in self.batches if e.epoch == 1]
+        shown += [e for e in self.batches[-1:] if e.epoch > max(1, finished)]
         for loss in _losses(self.batches, self.epochs):
-            train = [(e.fraction * self.epochs_total, e.metrics[loss]) for e in self.batches]
+            train = [(e.fraction * self.epochs_total, e.metrics[loss]) for e in shown]
             train += [(float(e.epoch), e.metrics[loss]) for e in self.epochs]
             train.sort(key=lambda item: item[0])
             if len(train) > max_points:

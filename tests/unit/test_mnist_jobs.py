@@ -399,3 +399,24 @@ def test_long_curves_are_thinned_to_a_bounded_number_of_points(manager):
     curves = view.curves(max_points=50)["mse"]
     assert len(curves["train_x"]) == 50 and curves["train_x"][-1] == 1.0
     assert len(view.curves(max_points=10_000)["mse"]["train_x"]) == len(view.batches) + 1
+
+
+def test_train_curves_show_epoch_one_in_detail_then_epoch_means_and_the_live_tail():
+    def event(kind, epoch, step):
+        metrics = {loss: {"train_acc": step / 100, "train_loss": 1.0} for loss in LOSSES}
+        return FakeProgress(kind, epoch, step, 100, 0.0, metrics)
+
+    batches = [event("batch", 1, s) for s in (5, 10, 15)]
+    batches += [event("batch", 2, s) for s in (22, 25, 31)]
+    batches += [event("batch", 3, s) for s in (41, 44)]
+    epochs = [event("epoch", 1, 20), event("epoch", 2, 40)]
+    view = jobs.JobView(
+        state=jobs.RUNNING, config=None, epochs_total=5, queue_position=0, running_jobs=1,
+        max_running=1, fraction=0.44, seconds=1.0, eta_seconds=None, batches=tuple(batches),
+        epochs=tuple(epochs), evaluation=None, dataset=None, download=None, message="",
+        version=1,
+    )  # fmt: skip
+    curves = view.curves()["mse"]
+    np.testing.assert_allclose(curves["train_x"], [0.25, 0.5, 0.75, 1.0, 2.0, 2.2])
+    np.testing.assert_allclose(curves["train_acc"], [0.05, 0.10, 0.15, 0.20, 0.40, 0.44])
+    np.testing.assert_allclose(curves["test_x"], [1.0, 2.0])
