@@ -108,11 +108,12 @@ class Progress:
 class PairTrainer:
     """Cross-entropy and MSE runs of one TrainConfig on one Dataset, stepped together.
 
-    Threads: by default the trainer leaves torch's thread count alone. On a shared server pass
-    num_threads (1 keeps a core free for other sessions; 2 is about 1.8x faster for "mlp" and
-    "deep", no faster for "softmax"): run() then calls torch.set_num_threads(num_threads) while it
-    computes and restores the previous value before every yield. That setting is process-wide
-    while it holds. Results are deterministic for a given seed and thread count.
+    Threads: by default the trainer leaves torch's thread count alone; the caller may set
+    torch.set_num_threads, or pass num_threads, and run() then holds
+    torch.set_num_threads(num_threads) while it computes and restores the previous value before
+    every yield (process-wide while it holds). On a shared 2-core server use 1: it keeps a core
+    for other sessions, and a second OpenMP thread on busy cores made steps up to 10x slower
+    here (docs/benchmarks.md). Results are deterministic for a given seed and thread count.
     """
 
     def __init__(self, config: TrainConfig, data: Dataset, *, num_threads: int | None = None):
@@ -188,7 +189,8 @@ class PairTrainer:
                 clock = last_report = time.perf_counter()
 
     def predict(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Predicted labels per loss name: x (M, 784) float32 in [0, 1] -> {loss: (M,) int64}."""
+        """Predicted labels per loss name: x (M, 784) in [0, 1] -> {loss: (M,) int64}."""
+        x = torch.as_tensor(x, dtype=torch.float32).reshape(-1, models.INPUTS)
         with torch.no_grad():
             labels = torch.cat(
                 [self._logits(chunk).argmax(dim=-1) for chunk in x.split(EVAL_CHUNK)], dim=1

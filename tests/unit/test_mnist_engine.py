@@ -296,6 +296,8 @@ def test_predict_and_confusion_agree_with_test_accuracy(small):
         accuracy = np.trace(matrix) / 200
         assert accuracy == pytest.approx(trainer.history[-1].metrics[loss]["test_acc"])
         assert float((predicted[loss] == small.y_test).float().mean()) == pytest.approx(accuracy)
+    as_images = trainer.predict(small.x_test.double().reshape(-1, 28, 28))
+    assert all(torch.equal(as_images[loss], predicted[loss]) for loss in LOSSES)
 
 
 def test_a_new_run_retires_the_old_one(small):
