@@ -14,9 +14,13 @@ pytestmark = pytest.mark.e2e
 APP = "tests/e2e/apps/camera_app.py"
 FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 DEFAULT_EYE = {"x": 1.25, "y": 1.25, "z": 1.25}  # plotly's default 3D camera
+# Marks on the frame's window and the left scene's canvas survive only an in-place update.
+MARK = "() => { window.__mark = 1; document.querySelector('#scene canvas').__mark = 1; }"
+MARKED = "() => window.__mark === 1 && document.querySelector('#scene canvas').__mark === 1"
+Z_ROW = "() => Array.from(document.getElementById('plot')._fullData[0].z[20])"
 
 
-def _poll(read, until, timeout_s: float = 10.0, what: str = "condition"):
+def _poll(read, until, timeout_s: float = 15.0, what: str = "condition"):
     """read() every 100 ms until until(value) holds; return that value (bounded)."""
     deadline = time.monotonic() + timeout_s
     value = read()
@@ -36,9 +40,43 @@ def _close(a: dict, b: dict, tol: float = 1e-4) -> bool:
     return all(abs(a[s][v][k] - b[s][v][k]) <= tol for s in a for v in vectors for k in "xyz")
 
 
-def _python_camera(page) -> dict | None:
-    """The camera the test app's Python received, as it prints it with st.code."""
-    return json.loads(page.locator('[data-testid="stCode"] code').inner_text())
+class View:
+    """The plotly_view frame of the camera app, read through its #plot data attributes."""
+
+    def __init__(self, page):
+        self.page = page
+        self.frame = page.locator(FRAME).element_handle().content_frame()
+        self.plot = self.frame.locator("#plot")
+        _poll(self.renders, lambda n: n >= 1, what="the first render")
+
+    def renders(self) -> int:
+        return int(self.plot.get_attribute("data-render-count") or 0)
+
+    def camera(self) -> dict:
+        return json.loads(self.plot.get_attribute("data-camera") or "{}")
+
+    def python_camera(self) -> dict | None:
+        """The camera the app's Python received, as it prints it with st.code."""
+        return json.loads(self.page.locator('[data-testid="stCode"] code').inner_text())
+
+    def drag(self, scene: str, dx: float, dy: float) -> None:
+        """A real mouse drag on a scene's WebGL canvas (software WebGL: ~0.5 s a frame)."""
+        box = self.frame.locator(f"#{scene}").bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.mouse.move(cx, cy)
+        self.page.mouse.down()
+        self.page.mouse.move(cx + dx, cy + dy, steps=3)
+        self.page.mouse.up()
+
+    def step_slider(self, wait_for_streamlit) -> None:
+        """One ArrowRight on the shift slider; returns once the new data is drawn."""
+        before = self.renders()
+        z_before = self.frame.evaluate(Z_ROW)
+        self.page.get_by_role("slider", name="shift").focus()  # an <input type=range>
+        self.page.keyboard.press("ArrowRight")
+        _poll(self.renders, lambda n: n > before, what="a redraw after the slider move")
+        wait_for_streamlit(self.page)
+        assert not np.allclose(z_before, self.frame.evaluate(Z_ROW)), "the data did not change"
 
 
 def test_camera_survives_slider_and_scenes_stay_in_sync(
@@ -46,18 +84,10 @@ def test_camera_survives_slider_and_scenes_stay_in_sync(
 ):
     page.goto(streamlit_server(APP))
     wait_for_streamlit(page)
-    frame = page.locator(FRAME).element_handle().content_frame()
-    plot = frame.locator("#plot")
-
-    def attr(name):
-        return plot.get_attribute(name)
-
-    def renders():
-        return int(attr("data-render-count") or 0)
+    view = View(page)
 
     # The figure is drawn: two WebGL scenes with their traces, and real pixels.
-    _poll(renders, lambda n: n >= 1, what="the first render")
-    drawn = frame.evaluate(
+    drawn = view.frame.evaluate(
         """() => {
             const gd = document.getElementById("plot");
             return {traces: gd._fullData.length, scenes: gd._fullLayout._subplots.gl3d,
@@ -66,51 +96,61 @@ def test_camera_survives_slider_and_scenes_stay_in_sync(
     )
     assert drawn["traces"] == 3 and drawn["scenes"] == ["scene", "scene2"], drawn
     assert drawn["canvases"] >= 1
-    assert _python_camera(page) is None  # nothing reported before the user touches it
-
-    png = page.locator(FRAME).screenshot()
     from PIL import Image
 
+    png = page.locator(FRAME).screenshot()
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
     assert pixels.std() > 10, "the plot looks blank"
+    assert view.python_camera() is None  # nothing reported before the user touches it
 
-    # The user rotates the left surface with a real mouse drag on its WebGL canvas.
-    box = frame.locator("#scene").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 80, cy + 20, steps=3)  # software WebGL: ~0.5 s a frame
-    page.mouse.up()
-
+    # The user rotates the left surface; the right one turns with it.
+    view.drag("scene", 80, 20)
     camera = _poll(
-        lambda: json.loads(attr("data-camera") or "{}"),
-        lambda c: (
-            c.get("scene", {}).get("eye", DEFAULT_EYE) != DEFAULT_EYE
-            and c.get("scene") == c.get("scene2")
-        ),
+        view.camera,
+        lambda c: c["scene"]["eye"] != DEFAULT_EYE and c["scene"] == c["scene2"],
         what="a rotated, synchronised camera",
     )
-    # Python receives it (debounced), and the rerun that follows changes nothing on screen.
-    _poll(lambda: _python_camera(page), lambda c: c is not None, what="the camera in Python")
+    # Python receives it (debounced); the rerun that follows redraws nothing.
+    _poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
     wait_for_streamlit(page)
-    assert _close(_python_camera(page), camera)
-    before = renders()
+    assert _close(view.python_camera(), camera)
+    assert view.renders() == 1
 
-    # A slider step changes the data of both surfaces.
-    z_row = "() => Array.from(document.getElementById('plot')._fullData[0].z[20])"
-    z_before = frame.evaluate(z_row)
-    slider = page.get_by_role("slider", name="shift")  # an <input type=range> in 1.67
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    _poll(renders, lambda n: n > before, what="a redraw after the slider move")
-    wait_for_streamlit(page)
-    z_after = frame.evaluate(z_row)
-    assert not np.allclose(z_before, z_after), "the slider did not change the surface"
-
-    after = json.loads(attr("data-camera"))
+    # A slider step changes the data of both surfaces, in place, and the view stays.
+    view.frame.evaluate(MARK)
+    view.step_slider(wait_for_streamlit)
+    after = view.camera()
     assert _close(after, camera), (camera, after)
     assert after["scene"] == after["scene2"]
-    assert _close(_python_camera(page), camera)
-    assert frame.evaluate("() => document.querySelectorAll('#plot').length") == 1
+    assert _close(view.python_camera(), camera)
+    assert view.frame.evaluate(MARKED), "the iframe or the WebGL scene was rebuilt"
 
     page.screenshot(path=str(tmp_path / "plotly_view_after_slider.png"))
+
+
+def test_camera_from_a_link_is_applied_once_then_the_user_owns_it(
+    page, streamlit_server, wait_for_streamlit
+):
+    page.goto(streamlit_server(APP, query="eye=2,0.5,0.8"))
+    wait_for_streamlit(page)
+    view = View(page)
+
+    # The link gives the left scene's eye only; both scenes take it, Python hears nothing.
+    linked = _poll(
+        view.camera,
+        lambda c: abs(c["scene"]["eye"]["x"] - 2) < 1e-4 and c["scene"] == c["scene2"],
+        what="the link's camera on both scenes",
+    )
+    assert linked["scene"]["eye"] == {"x": 2, "y": 0.5, "z": 0.8}
+    assert linked["scene"]["up"] == {"x": 0, "y": 0, "z": 1}  # the rest is the figure's
+    wait_for_streamlit(page)
+    assert view.python_camera() is None
+
+    # The user rotates away; the link's camera, still passed on every rerun, is not re-applied.
+    view.drag("scene2", -60, 30)
+    rotated = _poll(view.camera, lambda c: not _close(c, linked), what="a rotated camera")
+    _poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
+    wait_for_streamlit(page)
+    rotated = view.camera()
+    view.step_slider(wait_for_streamlit)
+    assert _close(view.camera(), rotated)

@@ -196,12 +196,14 @@
 
   // ---- drawing -----------------------------------------------------------------------
 
+  // Size the plot and its iframe; true when the height changed.
   function setHeight(height) {
     var h = Number(height) > 0 ? Math.round(Number(height)) : 520;
-    if (h === state.height) return;
+    if (h === state.height) return false;
     state.height = h;
     gd.style.height = h + "px";
     send("streamlit:setFrameHeight", { height: h });
+    return true;
   }
 
   function fail(message) {
@@ -209,22 +211,42 @@
     console.error("plotly_view: " + message);
   }
 
-  // Apply a `camera` argument if it is new, and not an echo of what we reported.
+  // A `camera` argument is applied when it is new, and neither an echo of what we reported
+  // (a page may round it, or pass back only the eye) nor what is on screen already.
+  // A partial camera changes only the vectors it gives.
   function takeCameraArg(camera) {
     if (!camera || typeof camera !== "object") return false;
     var json = stable(camera);
     if (json === state.cameraArg) return false;
     state.cameraArg = json;
-    if (json === state.reported) return false;
-    var ids = Object.keys(camera).sort();
-    ids.forEach(function (id) {
-      state.cameras[id] = tidy(camera[id]);
+    var given = Object.keys(camera).sort().filter(function (id) {
+      return camera[id] && typeof camera[id] === "object";
     });
-    // Scenes the argument leaves out follow its first scene (cameras are synchronised).
-    plottedScenes().forEach(function (id) {
-      if (!camera[id]) state.cameras[id] = tidy(camera[ids[0]]);
+    if (!given.length) return false;
+    var reported = state.reported ? JSON.parse(state.reported) : {};
+    var scenes = plottedScenes().length ? plottedScenes() : given;
+    var wants = {};
+    var news = false;
+    scenes.forEach(function (id) {
+      // Scenes the argument leaves out follow its first scene (cameras are synchronised).
+      var part = tidy(camera[id] || camera[given[0]]);
+      var have = state.cameras[id] || state.seen[id] || {};
+      wants[id] = Object.assign({}, have, part);
+      if (!near(have, part) && !near(reported[id], part)) news = true;
     });
-    return true;
+    if (news) Object.assign(state.cameras, wants);
+    return news;
+  }
+
+  // Every vector of `part` is within 1e-3 of the same vector of `cam`.
+  function near(cam, part) {
+    if (!cam) return false;
+    return Object.keys(part).every(function (k) {
+      var a = cam[k];
+      var b = part[k];
+      return a && Math.abs(a.x - b.x) <= 1e-3 && Math.abs(a.y - b.y) <= 1e-3 &&
+        Math.abs(a.z - b.z) <= 1e-3;
+    });
   }
 
   function draw(figureJson, forceCameras) {
@@ -262,12 +284,12 @@
           });
           state.listening = true;
         }
-        // Plotly keeps a GUI-set camera over a layout camera equal to the one it replaced
-        // (uirevision); when that happens, set it explicitly.
+        // Plotly's uirevision logic may prefer a camera set with the mouse over the one in
+        // the new layout; if a scene does not show the camera it should, set it explicitly.
         var update = {};
         plottedScenes().forEach(function (id) {
           var want = state.cameras[id];
-          if (want && !sameCamera(liveCamera(id), want)) update[id + ".camera"] = want;
+          if (want && !near(liveCamera(id), want)) update[id + ".camera"] = want;
         });
         var settle = Object.keys(update).length ? Plotly.relayout(gd, update) : null;
         return Promise.resolve(settle).then(function () {
@@ -282,10 +304,10 @@
   }
 
   function onRender(args) {
-    setHeight(args.height);
+    var resized = setHeight(args.height);
     var newCamera = takeCameraArg(args.camera);
     var figure = typeof args.figure === "string" ? args.figure : JSON.stringify(args.figure);
-    if (figure === state.figure && !newCamera) return;
+    if (figure === state.figure && !newCamera && !resized) return;
     state.queue = state.queue
       .then(function () {
         return draw(figure, newCamera);

@@ -1,4 +1,7 @@
-"""Test app: a slider moves two 3D surfaces drawn side by side with plotly_view."""
+"""Test app: a slider moves two 3D surfaces drawn side by side with plotly_view.
+
+?eye=x,y,z restores a camera, as a shared link would.
+"""
 
 import json
 
@@ -18,6 +21,15 @@ def surfaces(shift: float) -> tuple[np.ndarray, np.ndarray]:
     return (x - shift) ** 2 + y**2, np.logaddexp(0.0, 3.0 * (x - shift)) + 0.5 * y**2
 
 
+def camera_from_url() -> dict | None:
+    """?eye=x,y,z as the left scene's camera eye; a missing or bad value gives None."""
+    try:
+        x, y, z = (float(v) for v in st.query_params.get("eye", "").split(","))
+    except ValueError:
+        return None
+    return {"scene": {"eye": {"x": x, "y": y, "z": z}}}
+
+
 shift = st.slider("shift", min_value=-1.0, max_value=1.0, value=0.0, step=0.25, key="shift")
 mse, ce = surfaces(shift)
 
@@ -32,5 +44,5 @@ fig.add_trace(
 )
 fig.update_layout(margin=dict(l=0, r=0, t=30, b=0), showlegend=False, uirevision="keep")
 
-camera = plotly_view(fig, key="surfaces", height=480)
+camera = plotly_view(fig, key="surfaces", height=480, camera=camera_from_url())
 st.code(json.dumps(camera, sort_keys=True), language="json")
