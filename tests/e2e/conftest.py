@@ -42,21 +42,28 @@ VIEWPORT = {"width": 1600, "height": 1000}
 HEALTH_TIMEOUT_S = 60.0
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """The Chromium binary; a missing one skips e2e tests locally but fails them in CI."""
-    if os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    reason = f"e2e tests need Chromium at {CHROMIUM} (apt-get install chromium)."
+def _missing(reason: str) -> None:
+    """Skip locally; fail when $CI is set, where a missing browser is a broken setup."""
     if os.environ.get("CI"):
         pytest.fail(reason + " CI is set, so this is an error, not a skip.")
     pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium binary; a missing one skips e2e tests locally but fails them in CI."""
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _missing(f"e2e tests need Chromium at {CHROMIUM} (apt-get install chromium).")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
 def browser(chromium_path: str):
     """A headless Chromium shared by the whole session."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _missing("e2e tests need the playwright Python package (pip install playwright).")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
@@ -130,8 +137,8 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
             cmd,
             cwd=REPO_ROOT,
             env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
+            stdout=stderr,  # interleaved with stderr: the log reads in order
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so teardown reaches children
         )
         started.append((proc, stderr))
@@ -148,10 +155,11 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         _stop(proc)
         stderr.seek(0)
         log = stderr.read().decode("utf-8", "replace")[-5000:]
-        state = f"exited with code {exit_code}" if exit_code is not None else "never became healthy"
-        raise RuntimeError(
-            f"streamlit run {script} {state} within {HEALTH_TIMEOUT_S:.0f} s. Server stderr:\n{log}"
-        )
+        if exit_code is None:
+            what = f"did not answer /_stcore/health within {HEALTH_TIMEOUT_S:.0f} s"
+        else:
+            what = f"exited with code {exit_code} before /_stcore/health answered"
+        raise RuntimeError(f"streamlit run {script} {what}. Server stderr and stdout:\n{log}")
 
     yield start
     for proc, stderr in started:
