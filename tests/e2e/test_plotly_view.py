@@ -128,7 +128,7 @@ def test_camera_survives_slider_and_scenes_stay_in_sync(
     page.screenshot(path=str(tmp_path / "plotly_view_after_slider.png"))
 
 
-def test_camera_from_a_link_is_applied_once_then_the_user_owns_it(
+def test_camera_from_link_is_applied_once_user_then_owns_it_python_can_set_it(
     page, streamlit_server, wait_for_streamlit
 ):
     page.goto(streamlit_server(APP, query="eye=2,0.5,0.8"))
@@ -154,3 +154,16 @@ def test_camera_from_a_link_is_applied_once_then_the_user_owns_it(
     rotated = view.camera()
     view.step_slider(wait_for_streamlit)
     assert _close(view.camera(), rotated)
+
+    # Python sets a new camera: both scenes take it, and Python hears it back.
+    page.get_by_role("button", name="Front view").click()
+    front = _poll(
+        view.camera,
+        lambda c: abs(c["scene"]["eye"]["y"] + 2.2) < 1e-4 and c["scene"] == c["scene2"],
+        what="the front view on both scenes",
+    )
+    _poll(
+        view.python_camera,
+        lambda c: c is not None and _close(c, front),
+        what="the front view in Python",
+    )

@@ -1,6 +1,6 @@
 """Test app: a slider moves two 3D surfaces drawn side by side with plotly_view.
 
-?eye=x,y,z restores a camera, as a shared link would.
+?eye=x,y,z restores a camera, as a shared link would; "Front view" sets one from Python.
 """
 
 import json
@@ -44,5 +44,9 @@ fig.add_trace(
 )
 fig.update_layout(margin=dict(l=0, r=0, t=30, b=0), showlegend=False, uirevision="keep")
 
-camera = plotly_view(fig, key="surfaces", height=480, camera=camera_from_url())
+FRONT = {"scene": {"eye": {"x": 0.0, "y": -2.2, "z": 0.6}}}
+if st.button("Front view"):
+    st.session_state["camera"] = FRONT
+requested = st.session_state.get("camera", camera_from_url())
+camera = plotly_view(fig, key="surfaces", height=480, camera=requested)
 st.code(json.dumps(camera, sort_keys=True), language="json")
