@@ -21,7 +21,14 @@ directory at first use; the component is declared on that directory.
 Camera protocol: the frontend reports `{"scene": {eye, center, up}, "scene2": {...}}` to
 Python 400 ms after the last camera change, and only when it differs from what it last
 reported; that value is what `plotly_view` returns. All 3D scenes of one figure share
-one camera (rotating one rotates the others).
+one camera (rotating one rotates the others). A `camera` argument is applied when it
+differs from the previous argument and is neither an echo of the last report (within 1e-3,
+so a page may round it or pass back only the eye) nor what is already on screen; a partial
+camera changes only the vectors it gives. Once the user has interacted, an applied camera is
+reported back too, so the return value always matches the screen.
+
+Browser tests read the plot div `#plot` inside the iframe: data-render-count (Plotly draws),
+data-camera (live cameras, same shape as the return value), data-reported (last report).
 """
 
 from __future__ import annotations
@@ -65,7 +72,9 @@ def plotly_view(
     Returns the cameras the user has set, {"scene": {...}, "scene2": {...}} (eye/center/up),
     or None before any interaction.
     `camera` (same shape), when given and different from the last one applied, is applied
-    (e.g. restored from a shared URL); malformed entries in it are ignored.
+    (e.g. restored from a shared URL); malformed entries in it are ignored, and a scene it
+    leaves out follows its first scene. `height` is the plot's height in pixels and wins over
+    the figure's layout.height.
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string. Got {key!r} instead.")
