@@ -411,6 +411,11 @@ class JobManager:
                 if job.state == STOPPED and not job.message and self._abandoned(job):
                     job.message = "Stopped because this browser tab stopped checking in."
                 job.version += 1
+        except _Cancelled:
+            with self._lock:
+                job.state, job.download = STOPPED, None
+                job.message = job.message or "Stopped while MNIST was downloading."
+                job.version += 1
         except Exception as exc:  # noqa: BLE001 - shown to the user as one line
             with self._lock:
                 job.state = FAILED
@@ -426,6 +431,8 @@ class JobManager:
             with self._lock:
                 job.download = (int(done), int(total))
                 job.version += 1
+            if job.stop_requested or self._abandoned(job):
+                raise _Cancelled  # out of the download loop; nothing is cached half-done
 
         with self._data_lock:  # one download for the whole server
             if self._data is None:
@@ -496,6 +503,10 @@ class JobManager:
             message=job.message,
             version=job.version,
         )
+
+
+class _Cancelled(Exception):
+    """Raised from the download progress callback to abandon a download on Stop."""
 
 
 def one_line(exc: BaseException) -> str:

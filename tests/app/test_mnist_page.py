@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -165,3 +166,46 @@ def test_a_bad_setting_becomes_a_sentence_and_disables_train(page, monkeypatch):
     assert not at.exception
     assert [e.value for e in at.error] == ["seed must be lucky. Got 7 instead."]
     assert at.button(key="mnist_train").disabled
+
+
+@pytest.fixture
+def gated_manager(monkeypatch):
+    """A server-wide manager whose data loading waits for the test: downloads are visible."""
+    from surfaces.mnist import data
+
+    gate = threading.Event()
+
+    def loader(progress):
+        progress(5_000_000, 11_594_722)
+        gate.wait(30)
+        return data.load_subset()
+
+    manager = jobs.JobManager(max_running=1, loader=loader)
+    monkeypatch.setattr(jobs, "_manager", manager)
+    yield manager, gate
+    gate.set()
+    manager.shutdown()
+
+
+def test_a_download_shows_a_progress_bar_and_a_second_tab_waits_its_turn(gated_manager, page):
+    manager, gate = gated_manager
+    first = page
+    set_settings(first, epochs=1)
+    first.button(key="mnist_train").click().run()
+    assert not first.exception, first.exception
+    poll_until(first, lambda at: "Downloading MNIST: 5.0 of 11.6 MB" in texts(at), timeout=10)
+
+    second = AppTest.from_file(PAGE, default_timeout=60)  # another browser tab
+    second.run()
+    assert "press **Train**" in texts(second)  # it does not see the first tab's job
+    set_settings(second, epochs=2)
+    second.button(key="mnist_train").click().run()
+    assert not second.exception, second.exception
+    assert "you are number 1 in the queue (1 of 1 training slots busy" in texts(second)
+    assert not second.button(key="mnist_stop").disabled  # it may leave the queue
+
+    gate.set()
+    poll_until(first, lambda at: at.success)
+    poll_until(second, lambda at: at.success)
+    assert first.success[0].value.startswith("Finished 1 epoch in")
+    assert second.success[0].value.startswith("Finished 2 epochs in")

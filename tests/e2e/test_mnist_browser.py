@@ -110,7 +110,9 @@ def test_train_draws_both_runs_curves_and_they_grow_while_it_trains(
     assert "Data: MNIST 5,000-image subset" in text
     assert page.get_by_test_id("stPlotlyChart").count() >= 2  # curves and the digit grid
     page.screenshot(path=str(_shots(tmp_path) / "mnist_after_training.png"))
-    page.get_by_text("What the two networks learned").scroll_into_view_if_needed()
+    page.get_by_text("What the two networks learned").evaluate(
+        "el => el.scrollIntoView({block: 'start'})"
+    )
     page.screenshot(path=str(_shots(tmp_path) / "mnist_digits.png"))
     page.get_by_role("tab", name="Confusion matrices").click()
     page.screenshot(path=str(_shots(tmp_path) / "mnist_confusion.png"))
@@ -184,7 +186,10 @@ def test_measure_live_updates(page, browser, streamlit_server, wait_for_streamli
 
     _open(page, base + "/mnist_training", wait_for_streamlit)
     _choose(
-        page, wait_for_streamlit, model="MLP (784 → 256 → 10)", smallest_batch=True,
+        page,
+        wait_for_streamlit,
+        model="MLP (784 → 256 → 10)",
+        smallest_batch=True,
         epochs=BENCH_EPOCHS,
     )
     _main(page).get_by_role("button", name="Train").click()

@@ -6,6 +6,7 @@ import base64
 import io
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
@@ -47,6 +48,8 @@ def test_training_curves_have_train_and_test_accuracy_and_loss_for_both_runs():
     assert fig.layout.yaxis2.type == "log" and tuple(fig.layout.xaxis.range) == (0, 3)
     assert fig.layout.uirevision == "mnist"
     assert sum(t.showlegend is not False for t in fig.data) == 4
+    # Built without validation for speed: plotly's validator must accept it all the same.
+    go.Figure(fig.to_plotly_json())
 
 
 def test_training_curves_before_any_report_are_empty_axes():

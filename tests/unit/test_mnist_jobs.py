@@ -420,3 +420,28 @@ def test_train_curves_show_epoch_one_in_detail_then_epoch_means_and_the_live_tai
     np.testing.assert_allclose(curves["train_x"], [0.25, 0.5, 0.75, 1.0, 2.0, 2.2])
     np.testing.assert_allclose(curves["train_acc"], [0.05, 0.10, 0.15, 0.20, 0.40, 0.44])
     np.testing.assert_allclose(curves["test_x"], [1.0, 2.0])
+
+
+def test_stop_abandons_a_download_and_resume_starts_it_again(manager):
+    calls = []
+
+    def downloading(progress):
+        calls.append(1)
+        for done in range(2_000):
+            progress(done, 2_000)  # the real loader calls this for every 64 kB chunk
+            time.sleep(0.001)
+        return FakeData()
+
+    m = manager(loader=downloading)
+    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=3))
+    assert wait_for(lambda: (m.view("alice").download or (0, 0))[0] > 10)
+    t0 = time.monotonic()
+    m.stop("alice")
+    assert wait_for(lambda: m.view("alice").state == jobs.STOPPED, timeout=1.0)
+    assert time.monotonic() - t0 < 1.0
+    view = m.view("alice")
+    assert view.download is None and "downloading" in view.message and view.can_resume
+    assert m.counts() == (0, 0) and m.dataset_info() is None  # nothing half-loaded is kept
+    m.resume("alice")
+    assert wait_for(lambda: m.view("alice").state == jobs.DONE, timeout=30)
+    assert len(calls) == 2
