@@ -80,12 +80,15 @@ def explanation(s: LabSettings, trajs: Mapping[str, Trajectory]) -> str:
         "- " + outcome("Cross-entropy", trajs["cross_entropy"], s.thr),
     ]
     if s.opt in ("adagrad", "rmsprop", "adam"):
-        parts.append(
+        rescue = (
             f"{OPTIMIZER_LABELS[s.opt]} divides each step by a running root mean square of "
             "the gradient (plus ε), so a tiny but consistent gradient still gives steps of "
-            f"about the learning rate: this is how an adaptive optimiser can rescue MSE. With "
-            f"ε = {s.eps:g} larger than the plateau gradient, it cannot."
+            "about the learning rate: this is how an adaptive optimiser can rescue MSE."
         )
+        # Only say it failed when it did, and when ε really is above the plateau gradient.
+        if s.eps > g_mse and trajs["mse"].steps_to(s.thr) is None:
+            rescue += f" With ε = {s.eps:g} larger than the plateau gradient, it cannot."
+        parts.append(rescue)
     parts.append(f"Classes {others[0]} and {others[1]} are the wrong answers; "
                  "changing only the loss function changes how hard optimisation is.")
     return "\n\n".join(parts)
