@@ -138,6 +138,7 @@ def _column(pairs: list, key: str | None) -> np.ndarray:
 
 
 LOSS_NAMES = {"cross_entropy": "cross-entropy", "mse": "MSE"}
+CHANCE_LEVEL = 0.2  # below this test accuracy a 10-class run has learned next to nothing
 
 
 def first_epoch_reading(epochs: Sequence) -> str | None:
@@ -150,6 +151,13 @@ def first_epoch_reading(epochs: Sequence) -> str | None:
         return None
     (lead, a_lead), (lag, a_lag) = sorted(acc.items(), key=lambda kv: -kv[1])
     gap = 100 * (a_lead - a_lag)
+    if a_lead < CHANCE_LEVEL:
+        (one, a_one), (two, a_two) = acc.items()
+        return (
+            f"After epoch 1 neither run had learned much yet: {100 * a_one:.1f} % test "
+            f"accuracy for {LOSS_NAMES.get(one, one)} and {100 * a_two:.1f} % for "
+            f"{LOSS_NAMES.get(two, two)}, close to the 10 % of guessing."
+        )
     if gap < 0.05:
         return (
             f"After epoch 1 both runs were level at {100 * a_lead:.1f} % test accuracy: "

@@ -344,6 +344,12 @@ def test_the_server_wide_manager_is_sized_from_the_environment(monkeypatch):
             "cross-entropy, a lead of 5.0 percentage points.",
         ),
         (0.9, 0.9, "After epoch 1 both runs were level at 90.0 % test accuracy"),
+        (
+            0.16,
+            0.098,
+            "After epoch 1 neither run had learned much yet: 16.0 % test accuracy for "
+            "cross-entropy and 9.8 % for MSE, close to the 10 % of guessing.",
+        ),
     ],
 )
 def test_the_lecture_reading_names_the_leader_after_epoch_one(ce, mse, expected):
