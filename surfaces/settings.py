@@ -48,7 +48,8 @@ class Field:
     def check(self, value: Any) -> None:
         """Raise ValueError with an exact message if `value` is not allowed."""
         if self.kind == "choice":
-            if value not in self.choices:
+            # True == 1: without the bool test, target=True would pass and write "True" to the URL
+            if isinstance(value, bool) or value not in self.choices:
                 allowed = ", ".join(_fmt(c) for c in self.choices)
                 raise ValueError(f"{self.name} must be one of {allowed}. Got {value!r} instead.")
         elif self.kind == "bool":
