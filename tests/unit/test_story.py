@@ -1,0 +1,161 @@
+"""The words under the figures say what the numbers show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from surfaces.descent import Trajectory, descend_many
+from surfaces.settings import PRESETS, LabSettings
+from surfaces.story import explanation, markdown_table, outcome, summary
+
+DIFFERENCE = "depend on **d = y1 − y2 only**"
+DIAGONAL = "every descent path is a straight diagonal line"
+
+
+def runs(s: LabSettings) -> dict[str, Trajectory]:
+    return descend_many(["mse", "cross_entropy"], (s.y1, s.y2), optimizer=s.opt, lr=s.lr,
+                        steps=s.steps, y3=s.y3, target=s.target_index, **s.hyper())
+
+
+def preset(name: str) -> LabSettings:
+    return LabSettings().with_(**PRESETS[name].changes)
+
+
+def torch_grad_norm(name: str, s: LabSettings) -> float:
+    y = torch.tensor([s.y1, s.y2], dtype=torch.float64, requires_grad=True)
+    logits = torch.cat([y, torch.tensor([s.y3], dtype=torch.float64)])
+    target = torch.tensor(s.target_index)
+    if name == "cross_entropy":
+        loss = F.cross_entropy(logits[None], target[None])
+    else:
+        loss = ((torch.softmax(logits, 0) - F.one_hot(target, 3)) ** 2).sum()
+    loss.backward()
+    return float(y.grad.norm())
+
+
+@pytest.fixture(scope="module")
+def default_text():
+    s = LabSettings()
+    return explanation(s, runs(s))
+
+
+def test_pinned_y3_explains_the_y1_minus_y2_dependence_and_the_diagonal(default_text):
+    assert "**y3 is pinned at -1000**" in default_text
+    assert DIFFERENCE in default_text and DIAGONAL in default_text
+    assert "ln(1 + e^(−d))" in default_text  # the closed form checked in test_grid
+    assert "ŷ = [1, 0, 0]" in default_text
+
+
+def test_target_two_swaps_the_difference():
+    s = LabSettings(target=2, y1=8.0, y2=-8.0)
+    text = explanation(s, runs(s))
+    assert "depend on **d = y2 − y1 only**" in text and DIAGONAL in text
+    assert "(∂d/∂y1, ∂d/∂y2) = (-1, 1)" in text and "ŷ = [0, 1, 0]" in text
+
+
+def test_unpinned_y3_does_not_claim_the_diagonal():
+    s = preset("unpin")
+    text = explanation(s, runs(s))
+    assert "y3 = 0 is not pinned out of the way" in text
+    assert "only**" not in text and "diagonal" not in text
+
+
+def test_target_on_pinned_class_three_says_the_loss_is_finite_not_diagonal():
+    s = LabSettings(target=3)
+    text = explanation(s, runs(s))
+    assert "diagonal" not in text and "only**" not in text
+    assert "≈ 1000 everywhere" in text and "inf" in text
+
+
+def test_gradient_norms_at_the_start_are_reported():
+    s = LabSettings()
+    text = explanation(s, runs(s))
+    g_ce, g_mse = torch_grad_norm("cross_entropy", s), torch_grad_norm("mse", s)
+    assert g_ce == pytest.approx(np.sqrt(2), rel=1e-6) and g_mse < 1e-6
+    assert f"At the start (-8, 8) the gradient norm is **{g_ce:.3g} for cross-entropy and " \
+           f"{g_mse:.3g} for MSE**, {g_ce / g_mse:,.0f} times smaller." in text
+
+
+def test_run_section_names_the_optimizer_and_both_outcomes(default_text):
+    assert "#### This run: Gradient descent, learning rate 1" in default_text
+    assert "- **MSE** did not move" in default_text
+    assert "- **Cross-entropy** reached loss ≤ 0.01" in default_text
+    assert "adaptive" not in default_text
+
+
+def test_adaptive_optimizer_explains_the_rescue_and_epsilon():
+    s = preset("adam")
+    text = explanation(s, runs(s))
+    assert "#### This run: Adam, learning rate 0.3" in text
+    assert "rescue MSE" in text
+    assert "- **MSE** reached loss ≤ 0.01" in text
+    # ε = 1e-8 is far below the plateau gradient (~6e-7), and MSE was rescued: no "it cannot"
+    assert "cannot" not in text
+
+
+def test_adaptive_optimizer_with_a_large_epsilon_says_it_cannot_rescue_mse():
+    s = preset("adam").with_(eps=1e-3)
+    trajs = runs(s)
+    assert trajs["mse"].steps_to(s.thr) is None and s.eps > trajs["mse"].grad_norms[0]
+    text = explanation(s, trajs)
+    assert "- **MSE** did not move" in text
+    assert "With ε = 0.001 larger than the plateau gradient, it cannot." in text
+
+
+# ---- outcome ---------------------------------------------------------------------------------
+
+def test_outcome_of_a_stuck_run():
+    mse = runs(LabSettings())["mse"]
+    assert outcome("MSE", mse, 0.01) == (
+        f"**MSE** did not move: loss {mse.losses[-1]:.4g} after all 200 steps "
+        "(stuck on the plateau).")
+    assert f"{mse.losses[-1]:.4g}" == "2"
+
+
+def test_outcome_of_a_run_that_reaches_the_threshold():
+    ce = runs(LabSettings())["cross_entropy"]
+    hit = ce.steps_to(0.01)
+    assert hit is not None and ce.losses[hit] <= 0.01 < ce.losses[hit - 1]
+    assert outcome("Cross-entropy", ce, 0.01) == (
+        f"**Cross-entropy** reached loss ≤ 0.01 after {hit} steps.")
+
+
+def test_outcome_of_a_diverged_run():
+    ce = runs(preset("too_large"))["cross_entropy"]
+    assert outcome("Cross-entropy", ce, 0.01) == (
+        "**Cross-entropy** diverged at step 1: the logits left ±10,000 (shown as ✕).")
+
+
+def test_outcome_of_a_run_that_moves_but_falls_short():
+    s = LabSettings(steps=5)
+    ce = runs(s)["cross_entropy"]
+    assert ce.losses[-1] > 0.01
+    assert outcome("Cross-entropy", ce, 0.01) == (
+        f"**Cross-entropy** went from loss {ce.losses[0]:.4g} to {ce.losses[-1]:.4g} in 5 steps, "
+        "never reaching 0.01.")
+    assert f"{ce.losses[0]:.4g}" == "16"
+
+
+# ---- the summary table ---------------------------------------------------------------------
+
+def test_summary_rows_tell_each_run_mse_first():
+    s = preset("too_large")
+    trajs = runs(s)
+    rows = summary(trajs, {"mse": None, "cross_entropy": 3}, s.thr)
+    mse, ce = rows
+    assert mse["loss"] == "Mean square error" and ce["loss"] == "Cross-entropy"
+    assert mse["steps to loss ≤ 0.01"] == str(trajs["mse"].steps_to(s.thr))
+    assert ce["steps to loss ≤ 0.01"] == "never in 200 steps"
+    assert (mse["diverged"], ce["diverged"]) == ("no", "at step 1")
+    assert (mse["left the plot"], ce["left the plot"]) == ("no", "at step 3")
+    assert ce["final point (y1, y2)"] == "(-8, 8)"  # held at the last finite point
+    assert ce["final loss"] == f"{trajs['cross_entropy'].losses[-1]:.4g}" == "16"
+
+
+def test_markdown_table_has_a_header_a_rule_and_one_line_per_row():
+    rows = [{"a": "1", "b": "x"}, {"a": "2", "b": "y"}]
+    assert markdown_table(rows).splitlines() == ["| a | b |", "|---|---|", "| 1 | x |",
+                                                 "| 2 | y |"]
