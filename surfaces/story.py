@@ -14,7 +14,14 @@ LOSS_LABELS = {"mse": "Mean square error", "cross_entropy": "Cross-entropy"}
 
 __all__ = ["explanation", "markdown_table", "outcome", "summary"]
 
-PINNED_BELOW = -50.0  # exp(-50) ~ 2e-22: class 3 carries no probability at all
+# y3 is "pinned out of the way" when even the plotted corner where y1 and y2 are smallest
+# (both -span) leaves class 3 at most exp(-30) ~ 1e-13 of the probability.
+PINNED_MARGIN = 30.0
+
+
+def pinned(s: LabSettings) -> bool:
+    """Whether class 3 carries no visible probability anywhere in the plotted square."""
+    return s.y3 + s.span <= -PINNED_MARGIN
 
 
 def outcome(loss_label: str, traj: Trajectory, threshold: float) -> str:
@@ -45,7 +52,7 @@ def explanation(s: LabSettings, trajs: Mapping[str, Trajectory]) -> str:
         f"the label is class {t}, ŷ = {[int(c == t) for c in (1, 2, 3)]}. Red is a large "
         "loss, blue a small one; each loss has one colour scale for its surface and its map.",
     ]
-    if s.y3 <= PINNED_BELOW and t != 3:
+    if pinned(s) and t != 3:
         a, b = (1, 2) if t == 1 else (2, 1)
         parts.append(
             f"**y3 is pinned at {s.y3:g}**, so y3' = exp(y3)/Σ exp(y) is practically 0 and "
@@ -55,7 +62,7 @@ def explanation(s: LabSettings, trajs: Mapping[str, Trajectory]) -> str:
             "a straight diagonal line** — the lecture's arrow — whatever the optimiser "
             "(element-wise optimisers keep the two coordinates' steps equal and opposite)."
         )
-    elif s.y3 <= PINNED_BELOW:
+    elif pinned(s):
         parts.append(
             f"The label is class 3, but y3 is pinned at {s.y3:g}: no (y1, y2) in view can "
             "give class 3 any probability. Cross-entropy is about −y3 + logsumexp(y1, y2) ≈ "

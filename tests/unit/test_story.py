@@ -63,6 +63,16 @@ def test_unpinned_y3_does_not_claim_the_diagonal():
     assert "only**" not in text and "diagonal" not in text
 
 
+def test_low_y3_inside_a_wide_plot_is_not_called_pinned():
+    # y3 = -50 with the square reaching (-50, -50): class 3 gets 1/3 in that corner.
+    s = LabSettings(y3=-50.0, span=50.0, y1=-45.0, y2=-40.0)
+    text = explanation(s, runs(s))
+    assert "is not pinned out of the way" in text and DIAGONAL not in text
+    traj = runs(s)["cross_entropy"]
+    drift = np.ptp(traj.points.sum(axis=1))
+    assert drift > 1e-3  # and indeed the path is not a diagonal
+
+
 def test_target_on_pinned_class_three_says_the_loss_is_finite_not_diagonal():
     s = LabSettings(target=3)
     text = explanation(s, runs(s))
