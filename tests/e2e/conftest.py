@@ -8,6 +8,10 @@ page               function: a fresh 1600x1000 page (its own context)
 streamlit_server   factory: streamlit_server(script_path, env=None, query="") -> base URL
 wait_for_streamlit function: gives wait_for_streamlit(page, timeout_s=30), which returns once
                    the app has rendered and no script run is in progress
+
+Polling: the sync API handles browser events only inside Playwright calls, so `page.url`
+(a cached property) never changes across `time.sleep`. Wait with `page.wait_for_timeout`,
+or read through a call (`page.evaluate("location.search")`, `locator.get_attribute`).
 """
 
 from __future__ import annotations
