@@ -82,8 +82,10 @@ def plotly_view(
         raise ValueError(f"height must be a positive number of pixels. Got {height!r} instead.")
     component = components.declare_component("plotly_view", path=str(_frontend_dir()))
     return component(
-        # As an object, not a string: JSON in JSON would escape every quote once more.
-        figure=json.loads(figure_json(figure)),
+        # Built figures go as objects (JSON in JSON would escape every quote once more); a
+        # JSON string, e.g. spliced from cached parts, goes as it is: parsing and re-dumping
+        # a few hundred kB on every rerun would cost more than the escaping.
+        figure=figure if isinstance(figure, str) else json.loads(figure_json(figure)),
         height=height,
         camera=clean_cameras(camera),
         key=key,
