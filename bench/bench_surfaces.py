@@ -74,7 +74,7 @@ def bench_rerun(repeats: int) -> dict:
     # Interleave the two apps so that machine noise hits both alike.
     lab_t, ref_t = [], []
     for chunk in range(0, repeats, 5):
-        part = values[chunk:chunk + 5]
+        part = values[chunk : chunk + 5]
         ref_t += _rerun_times(ref, "lab_w_y2", part)
         lab_t += _rerun_times(lab, "lab_w_y2", part)
     lab_ms, ref_ms = statistics.median(lab_t) * 1e3, statistics.median(ref_t) * 1e3
@@ -101,16 +101,22 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# {datetime.date.today()} — {machine()}")
     grid = bench_grid(args.repeats * 5)
-    print(f"surfaces + gradients, 401x401: float32 {grid['float32']:.2f} ms, "
-          f"float64 {grid['float64']:.2f} ms (median)")
+    print(
+        f"surfaces + gradients, 401x401: float32 {grid['float32']:.2f} ms, "
+        f"float64 {grid['float64']:.2f} ms (median)"
+    )
     rerun = bench_rerun(args.repeats)
-    print(f"rerun after a slider move: lab {rerun['lab_ms']:.1f} ms, reference "
-          f"{rerun['reference_ms']:.1f} ms, ratio {rerun['ratio']:.2f}x (median)")
+    print(
+        f"rerun after a slider move: lab {rerun['lab_ms']:.1f} ms, reference "
+        f"{rerun['reference_ms']:.1f} ms, ratio {rerun['ratio']:.2f}x (median)"
+    )
     sizes = bench_bytes()
     total = sum(sizes.values())
-    print("figure bytes of the default page: "
-          + ", ".join(f"{k}: {v / 1e3:.0f} kB" for k, v in sizes.items())
-          + f"; total {total / 1e6:.2f} MB")
+    print(
+        "figure bytes of the default page: "
+        + ", ".join(f"{k}: {v / 1e3:.0f} kB" for k, v in sizes.items())
+        + f"; total {total / 1e6:.2f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import exp, log
 
 import numpy as np
 import torch
@@ -71,36 +72,33 @@ def _make_optimizer(name: str, params: list[torch.Tensor], lr: float, hyper: dic
     h = {**known, **hyper}
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)
+    # On one tiny tensor the per-step Python overhead is the cost: the fused kernels (and
+    # RMSprop's single-tensor loop) are the quickest, measured in bench/bench_surfaces.py.
     if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(params, lr=lr, momentum=h["momentum"], nesterov=name == "nesterov")
+        return torch.optim.SGD(params, lr=lr, momentum=h["momentum"],
+                               nesterov=name == "nesterov", fused=True)
     if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, eps=h["eps"])
+        return torch.optim.Adagrad(params, lr=lr, eps=h["eps"], fused=True)
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=h["alpha"], eps=h["eps"])
-    return torch.optim.Adam(params, lr=lr, betas=(h["beta1"], h["beta2"]), eps=h["eps"])
+        return torch.optim.RMSprop(params, lr=lr, alpha=h["alpha"], eps=h["eps"], foreach=False)
+    return torch.optim.Adam(params, lr=lr, betas=(h["beta1"], h["beta2"]), eps=h["eps"],
+                            fused=True)
 
 
-def _values_and_grads(y: np.ndarray, y3: float, target: int, is_ce: np.ndarray):
-    """Loss and gradient w.r.t. (y1, y2) per row: y (L, 2) -> (L,), (L, 2).
-
-    The analytic forms of `surfaces.losses` (tested there against torch autograd), fused
-    into one softmax so that a step costs microseconds: torch.optim does the update.
-    """
-    logits = np.empty((len(y), 3))
-    logits[:, :2] = y
-    logits[:, 2] = y3
-    m = logits.max(axis=1, keepdims=True)
-    e = np.exp(logits - m)
-    total = e.sum(axis=1, keepdims=True)
-    p = e / total
-    r = p.copy()
-    r[:, target] -= 1.0  # residual y' - ŷ
-    ce = (m[:, 0] + np.log(total[:, 0])) - logits[:, target]
-    mse = (r * r).sum(axis=1)
-    g_mse = 2.0 * p * (r - (r * p).sum(axis=1, keepdims=True))
-    value = np.where(is_ce, ce, mse)
-    grad = np.where(is_ce[:, None], r, g_mse)[:, :2]
-    return value, grad
+def _value_and_grad(y1: float, y2: float, y3: float, target: int, ce: bool):
+    """(loss, d/dy1, d/dy2) of one run at (y1, y2): the analytic forms of `surfaces.losses`
+    (tested there against torch autograd), in plain floats, since a step on two numbers
+    costs less in Python than any array call; torch.optim does the update."""
+    m = max(y1, y2, y3)  # log-sum-exp shift: every exponent <= 0
+    e1, e2, e3 = exp(y1 - m), exp(y2 - m), exp(y3 - m)
+    total = e1 + e2 + e3
+    p = (e1 / total, e2 / total, e3 / total)
+    r = (p[0] - (target == 0), p[1] - (target == 1), p[2] - (target == 2))  # y' - ŷ
+    if ce:
+        return m + log(total) - (y1, y2, y3)[target], r[0], r[1]
+    rp = r[0] * p[0] + r[1] * p[1] + r[2] * p[2]
+    mse = r[0] * r[0] + r[1] * r[1] + r[2] * r[2]
+    return mse, 2.0 * p[0] * (r[0] - rp), 2.0 * p[1] * (r[1] - rp)
 
 
 def _check(losses: Sequence[str], start, lr: float, steps: int, y3: float, target: int):
@@ -138,26 +136,30 @@ def descend_many(
     """Run `optimizer` from `start` on each loss in `losses`; one Trajectory per loss."""
     start = _check(losses, start, lr, steps, y3, target)
     n = len(losses)
-    is_ce = np.array([name == "cross_entropy" for name in losses])
+    is_ce = [name == "cross_entropy" for name in losses]
     y = torch.tensor(np.tile(start, (n, 1)), dtype=torch.float64)
     y.grad = torch.zeros_like(y)
     opt = _make_optimizer(optimizer, [y], lr, hyper)
     y_np, grad_np = y.numpy(), y.grad.numpy()  # views: the optimiser updates y in place
+    y3, target = float(y3), int(target)
 
+    rows = []  # per step: [(loss, g1, g2) per run]
     points = np.empty((steps + 1, n, 2))
-    values = np.empty((steps + 1, n))
-    gnorms = np.empty((steps + 1, n))
-    diverged = [None] * n
-    with np.errstate(all="ignore"), torch.no_grad():
+    with torch.no_grad():
         for k in range(steps + 1):
-            value, grad = _values_and_grads(y_np, y3, target, is_ce)
             points[k] = y_np
-            values[k] = value
-            gnorms[k] = np.hypot(grad[:, 0], grad[:, 1])
+            row = [_value_and_grad(a, b, y3, target, ce)
+                   for (a, b), ce in zip(y_np.tolist(), is_ce, strict=True)]
+            rows.append(row)
             if k == steps:
                 break
-            grad_np[...] = grad
+            grad_np[...] = [g[1:] for g in row]
             opt.step()
+    table = np.array(rows)  # (steps+1, n, 3)
+    values = table[..., 0]
+    with np.errstate(invalid="ignore", over="ignore"):
+        gnorms = np.hypot(table[..., 1], table[..., 2])
+    diverged = [None] * n
     _freeze_after_divergence(points, values, gnorms, diverged, bound)
     return {
         name: Trajectory(name, optimizer, points[:, i].copy(), values[:, i].copy(),

@@ -34,6 +34,9 @@ LOSS_COLORS = {"mse": "#e8590c", "cross_entropy": "#2b8a3e"}  # orange, green
 ORDER = ("mse", "cross_entropy")  # left, right: the lecture's order
 COLORSCALE = "RdBu_r"  # blue low, red high
 DEFAULT_EYE = (-1.75, -1.75, 1.25)  # looking at the top-left corner, where the runs start
+# The small figures redrawn on every slider move (paths, curves) skip plotly.py's property
+# validation, which costs ten times the drawing; tests build them with it switched on.
+VALIDATE = False
 
 
 def _font(projector: bool) -> dict:
@@ -173,8 +176,8 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
         if line is not None:
             kw["line"] = line
         if dims == 3:
-            return go.Scatter3d(z=z[idx], scene=scene, **kw)
-        return go.Scatter(xaxis=axes[0], yaxis=axes[1], **kw)
+            return go.Scatter3d(z=z[idx], scene=scene, _validate=VALIDATE, **kw)
+        return go.Scatter(xaxis=axes[0], yaxis=axes[1], _validate=VALIDATE, **kw)
 
     every = np.arange(len(xy))
     out = [trace(every, "lines+markers", f"{LOSS_NAMES[loss]} path",
@@ -210,7 +213,7 @@ def curves(
             data.append(go.Scatter(
                 x=steps, y=np.maximum(values, 1e-16), name=LOSS_NAMES[loss], mode="lines",
                 xaxis="x" + axis, yaxis="y" + axis, legendgroup=loss, showlegend=axis == "",
-                line={"color": LOSS_COLORS[loss], "width": width},
+                line={"color": LOSS_COLORS[loss], "width": width}, _validate=VALIDATE,
             ))
         if traj.diverged_at is not None:
             shapes.append({"type": "line", "xref": "x", "yref": "y domain", "x0": traj.diverged_at,
@@ -237,4 +240,4 @@ def curves(
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "legend": {"orientation": "h", "y": -0.25}, "uirevision": "lab",
     }
-    return go.Figure(data=data, layout=layout)
+    return go.Figure(data=data, layout=layout, _validate=VALIDATE)

@@ -17,6 +17,26 @@ from surfaces.descent import Trajectory, descend_many
 from surfaces.grid import error_surfaces
 from surfaces.settings import PRESETS, LabSettings
 
+
+@pytest.fixture(autouse=True)
+def validated(monkeypatch):
+    """Every figure built here goes through plotly.py's validation, which the app skips on
+    its hot path: a misspelt property fails these tests."""
+    monkeypatch.setattr(F, "VALIDATE", True)
+
+
+def test_skipping_validation_changes_nothing(default_trajs, monkeypatch):
+    paths = {k: F.ClippedPath(t, 10.0, -1000.0, 0) for k, t in default_trajs.items()}
+
+    def build():
+        fig = F.curves(default_trajs, threshold=0.01)
+        fig.add_traces(F.path_traces_map(paths))
+        return json.loads(fig.to_json())  # the same figure, key order aside
+
+    checked = build()
+    monkeypatch.setattr(F, "VALIDATE", False)
+    assert build() == checked
+
 ORDER = ("mse", "cross_entropy")
 
 
