@@ -107,7 +107,7 @@ def surface_maps(surf: ErrorSurfaces, *, projector: bool = False, height: int = 
         fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}",
                          zeroline=False, showgrid=False)
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font=_font(projector),
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 50}, font=_font(projector),
         showlegend=False, uirevision="lab",
     )
     return fig
@@ -189,6 +189,14 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
                          marker={"size": 6 if dims == 3 else 9, "color": "white",
                                  "symbol": "circle-open" if dims == 3 else "circle-open-dot",
                                  "line": {"color": color, "width": 2}}))
+    if clipped.size:  # say where it left, next to the first point drawn on the edge
+        k = int(clipped[0])
+        exit_label = trace(np.array([k]), "text", "left the plot")
+        exit_label.update(text=[f"left the plot at step {k}"], textposition="top left",
+                          # the map's low corner is dark blue; the 3-D scene's backdrop is white
+                          textfont={"color": "white" if dims == 2 else "black",
+                                    "size": 16 if width > 5 else 13})
+        out.append(exit_label)
     out.append(trace(np.array([0]), "markers", "start",
                      marker={"size": 8 if dims == 3 else 14, "color": "white",
                              "line": {"color": "black", "width": 2}}))
