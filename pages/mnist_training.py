@@ -3,9 +3,10 @@
 Training runs in a worker thread owned by the server-wide job manager
 (surfaces/mnist/jobs.py); this page only submits, stops and resumes its own session's job.
 While it trains, one fragment polls the job twice a second and redraws the progress bar and
-the curves. The test-set read-out (digits, confusion matrices) changes only at epoch ends, so
-it is drawn by full reruns, which the fragment asks for when a new read-out is ready. No
-worker thread ever calls Streamlit.
+the curves; a second one shows the test-set read-out (digits, confusion matrices), which
+changes only at epoch ends and is swapped for a newer one at most every RESULTS_MIN_GAP_S:
+redrawing it costs the browser far more than the curves do. No worker thread ever calls
+Streamlit.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [10, 20, 50, 100, 200, 500, 1000]
 INIT_SCALES = [0.001, 0.01, 0.1, 1.0]
 LIVE_EVERY_S = 0.5  # curves and progress bar
-RESULTS_MIN_GAP_S = 3.0  # at most one full rerun this often to show a newer test read-out
+RESULTS_EVERY_S = 2.0  # the read-out fragment's poll (an unchanged figure costs nothing)
+RESULTS_MIN_GAP_S = 10.0  # while training, show a newer test read-out at most this often
 
 # -- who is asking ------------------------------------------------------------------------
 
@@ -42,8 +44,6 @@ manager = jobs.get_manager()
 owner = st.session_state.setdefault("mnist_owner", uuid.uuid4().hex)  # private to this tab
 view = manager.view(owner)
 busy = view is not None and view.active
-# The read-out this full run draws, and when: the live fragment compares against it.
-st.session_state["mnist_shown"] = (view.evaluation if view else None, time.monotonic())
 
 st.title("Live MNIST training: cross-entropy vs MSE")
 st.markdown(
@@ -242,14 +242,11 @@ def _status(view: jobs.JobView) -> None:
 
 @st.fragment(run_every=LIVE_EVERY_S if busy else None)
 def live_panel(was_busy: bool) -> None:
-    """Progress and curves of this tab's job; asks for a full rerun when the job settles
-    (to re-enable the settings and stop polling) or when a newer test read-out is ready."""
+    """Progress and curves of this tab's job; asks for a full rerun when the job starts or
+    settles, to enable the right buttons and settings and start or stop the polling."""
     view = manager.view(owner)
-    if view is not None:
-        shown, shown_at = st.session_state.get("mnist_shown", (None, 0.0))
-        newer = view.evaluation is not shown
-        if view.active != was_busy or (newer and time.monotonic() - shown_at > RESULTS_MIN_GAP_S):
-            st.rerun()
+    if view is not None and view.active != was_busy:
+        st.rerun()
     try:
         st.caption(_data_caption(view.dataset if view is not None else manager.dataset_info()))
         if view is None:
@@ -263,6 +260,16 @@ def live_panel(was_busy: bool) -> None:
 
 
 # -- after an epoch: the test-set read-out ------------------------------------------------
+
+
+def _evaluation_to_show(view: jobs.JobView) -> jobs.Evaluation:
+    """The job's latest read-out, but while it trains no more often than RESULTS_MIN_GAP_S."""
+    shown, shown_at = st.session_state.get("mnist_shown", (None, 0.0))
+    if shown is not None and view.active and time.monotonic() - shown_at < RESULTS_MIN_GAP_S:
+        return shown
+    if shown is not view.evaluation:
+        st.session_state["mnist_shown"] = (view.evaluation, time.monotonic())
+    return view.evaluation
 
 
 def _evaluation_figures(evaluation: jobs.Evaluation) -> tuple:
@@ -281,20 +288,26 @@ def _evaluation_figures(evaluation: jobs.Evaluation) -> tuple:
     return built
 
 
-def results_section(view: jobs.JobView | None) -> None:
+@st.fragment(run_every=RESULTS_EVERY_S if busy else None)
+def results_panel() -> None:
     """Lecture reading, predicted digits, confusion matrices and per-digit accuracy."""
+    view = manager.view(owner)
     if view is None or view.evaluation is None:
         return
     try:
-        evaluation = view.evaluation
+        evaluation = _evaluation_to_show(view)
         st.subheader("What the two networks learned")
         reading = jobs.first_epoch_reading(view.epochs)
         if reading:
             st.markdown(f"**{reading}**")
         grid, confusion, per_class = _evaluation_figures(evaluation)
         st.caption(
-            f"Test-set read-out after {evaluation.epoch:.2f} epochs (refreshed at the end of "
-            "every epoch and when training stops)."
+            f"Test-set read-out after {evaluation.epoch:.2f} epochs"
+            + (
+                f"; refreshed at most every {RESULTS_MIN_GAP_S:.0f} s while training."
+                if busy
+                else "."
+            )
         )
         digits, matrices, per_digit = st.tabs(
             ["Test digits", "Confusion matrices", "Accuracy per digit"]
@@ -310,4 +323,4 @@ def results_section(view: jobs.JobView | None) -> None:
 
 
 live_panel(busy)
-results_section(view)
+results_panel()

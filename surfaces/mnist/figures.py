@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 CE_COLOR = "#2b8a3e"  # cross-entropy run: green, as on the error-surface page
 MSE_COLOR = "#e8590c"  # MSE run: orange
@@ -123,14 +123,25 @@ def training_curves(
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
-def _png_uri(gray: np.ndarray) -> str:
-    """A (H, W) uint8 image as a PNG data URI: tens of kB instead of a large heatmap array."""
+def _png_uri(image: Image.Image) -> str:
+    """A PIL image as a PNG data URI."""
     buffer = io.BytesIO()
-    Image.fromarray(gray, mode="L").save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-_CELL_W, _CELL_H = 30, 44  # pixels per digit cell: the 28x28 digit and a strip for the labels
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+# One cell of the digit grid, in PNG pixels: the 28x28 digit drawn 2x, a strip for the
+# predicted labels under it, and a gap. Everything is drawn into one PNG, so the browser
+# repaints a single image rather than 200 text annotations.
+SCALE = 2
+DIGIT = 28 * SCALE
+CELL_W, CELL_H = DIGIT + 8, DIGIT + 30
+LABEL_H = 24
+MISTAKE_COLOR = "#CC0000"  # frame around a digit that some run got wrong
 
 
 def digit_grid(
@@ -139,74 +150,58 @@ def digit_grid(
     """Test digits in rows of ten, each run's predicted label beneath in the run's colour.
 
     images: (N, 784) in [0, 1]; labels: (N,) true digits; predictions: loss -> (N,) labels.
-    A wrong prediction is drawn white on a filled box and its digit gets a red frame.
+    A wrong prediction is drawn white on a box of the run's colour and its digit gets a red
+    frame. The whole grid is one PNG of (rows * CELL_H, 10 * CELL_W) pixels.
     """
-    images = np.clip(np.asarray(images, dtype=np.float64), 0, 1)
+    images = np.clip(np.nan_to_num(np.asarray(images, dtype=np.float64)), 0, 1)
     labels = np.asarray(labels)
-    n = len(images)
-    cols = 10
-    rows = -(-n // cols)
-    canvas = np.full((rows * _CELL_H, cols * _CELL_W), 255, dtype=np.uint8)
-    for i, image in enumerate(images):
-        r, c = divmod(i, cols)
-        canvas[r * _CELL_H : r * _CELL_H + 28, c * _CELL_W + 1 : c * _CELL_W + 29] = (
-            255 - np.rint(255 * image.reshape(28, 28))
-        ).astype(np.uint8)  # dark ink on white, as on paper
-    annotations, shapes = [], []
     runs = list(predictions.items())
+    cols, n = 10, len(images)
+    rows = max(1, -(-n // cols))
+    canvas = Image.new("RGB", (cols * CELL_W, rows * CELL_H), "white")
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=LABEL_H - 4)
+    ink = (255 - np.rint(255 * images.reshape(n, 28, 28))).astype(np.uint8)  # dark on white
+    ink = ink.repeat(SCALE, axis=1).repeat(SCALE, axis=2)
+    wrong_counts = dict.fromkeys(predictions, 0)
     for i in range(n):
         r, c = divmod(i, cols)
+        x0, y0 = c * CELL_W + 4, r * CELL_H + 2
+        canvas.paste(Image.fromarray(ink[i], mode="L").convert("RGB"), (x0, y0))
+        slot = DIGIT / max(1, len(runs))
         wrong_any = False
         for k, (loss, predicted) in enumerate(runs):
             guess = int(predicted[i])
             wrong = guess != int(labels[i])
             wrong_any |= wrong
-            color = _run_color(loss)
-            annotations.append(
-                {
-                    "x": c * _CELL_W + (k + 0.5) * _CELL_W / max(1, len(runs)),
-                    "y": r * _CELL_H + 35.5,
-                    "text": f"<b>{guess}</b>" if wrong else str(guess),
-                    "showarrow": False,
-                    "font": {"size": 14, "color": "white" if wrong else color},
-                    "bgcolor": color if wrong else None,
-                    "borderpad": 1,
-                }
+            wrong_counts[loss] += wrong
+            color = _rgb(_run_color(loss))
+            box = (x0 + k * slot + 2, y0 + DIGIT + 2, x0 + (k + 1) * slot - 2, y0 + DIGIT + LABEL_H)
+            if wrong:
+                draw.rectangle(box, fill=color)
+            draw.text(
+                ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
+                str(guess),
+                fill="white" if wrong else color,
+                font=font,
+                anchor="mm",
             )
         if wrong_any:
-            shapes.append(
-                {
-                    "type": "rect",
-                    "x0": c * _CELL_W + 0.5,
-                    "x1": c * _CELL_W + 29.5,
-                    "y0": r * _CELL_H - 0.5,
-                    "y1": r * _CELL_H + 28.5,
-                    "line": {"color": "#CC0000", "width": 2},
-                }
-            )
-    fig = go.Figure(
-        go.Image(
-            source=_png_uri(canvas),
-            x0=0,
-            dx=1,
-            y0=0,
-            dy=1,
-            hoverinfo="skip",
-        )
-    )
-    legend = " · ".join(
-        f"<span style='color:{_run_color(loss)}'><b>{_run_name(loss)}</b></span>"
+            draw.rectangle((x0 - 3, y0 - 2, x0 + DIGIT + 2, y0 + DIGIT + 1),
+                           outline=_rgb(MISTAKE_COLOR), width=2)  # fmt: skip
+    fig = go.Figure(go.Image(source=_png_uri(canvas), hoverinfo="skip"))
+    summary = " · ".join(
+        f"<span style='color:{_run_color(loss)}'><b>{_run_name(loss)}</b></span> "
+        f"{wrong_counts[loss]} wrong"
         for loss, _ in runs
     )
     fig.update_layout(
         font=FONT,
-        height=max(260, rows * 66 + 60),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        annotations=annotations,
-        shapes=shapes,
-        title={"text": f"Predicted labels: {legend} (filled = wrong)", "x": 0, "font": FONT},
-        xaxis={"visible": False, "range": [-0.5, cols * _CELL_W - 0.5]},
-        yaxis={"visible": False, "range": [rows * _CELL_H - 0.5, -0.5], "scaleanchor": "x"},
+        height=rows * CELL_H + 50,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        title={"text": f"Predicted labels of {n} test digits: {summary}", "x": 0, "font": FONT},
+        xaxis={"visible": False, "range": [-0.5, cols * CELL_W - 0.5]},
+        yaxis={"visible": False, "range": [rows * CELL_H - 0.5, -0.5], "scaleanchor": "x"},
     )
     return fig
 

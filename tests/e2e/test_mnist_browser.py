@@ -149,19 +149,25 @@ def test_stop_ends_training_promptly_and_resume_continues(
 
 # -- benchmark (LSL_BENCH=1) ----------------------------------------------------------------
 
-BENCH_EPOCHS = 20  # MLP, batch 10 on the subset: about 15 s of training on 2 free cores
+BENCH_EPOCHS = 12  # MLP, batch 10 on the subset: about 8 s of training on 2 free cores
+BENCH_CONFIG = {"model": "mlp", "batch_size": 10, "epochs": BENCH_EPOCHS}
 
 
-def _train_headless_seconds() -> float:
-    """The same training in this process with nobody watching: the baseline."""
+def _headless_run() -> tuple[float, float]:
+    """The same training in this process with nobody watching: (seconds, stop latency)."""
     from surfaces.mnist import data, engine, jobs
 
     manager = jobs.JobManager(loader=lambda progress: data.load_subset())
     try:
-        config = engine.TrainConfig(model="mlp", batch_size=10, epochs=BENCH_EPOCHS)
-        manager.start("bench", config)
+        manager.start("bench", engine.TrainConfig(**BENCH_CONFIG))
         _poll(lambda: manager.view("bench").active, lambda a: not a, 300, "headless training")
-        return manager.view("bench").seconds
+        seconds = manager.view("bench").seconds
+        manager.start("bench", engine.TrainConfig(**BENCH_CONFIG))
+        _poll(lambda: manager.view("bench").fraction, lambda f: f > 0.1, 60, "a second run")
+        t0 = time.monotonic()
+        manager.stop("bench")
+        _poll(lambda: manager.view("bench").state, lambda s: s == "stopped", 10, "the stop")
+        return seconds, time.monotonic() - t0
     finally:
         manager.shutdown()
 
@@ -178,53 +184,80 @@ def _load_seconds(browser, url: str, wait) -> float:
         context.close()
 
 
-@pytest.mark.skipif(os.environ.get("LSL_BENCH") != "1", reason="benchmark: set LSL_BENCH=1")
-def test_measure_live_updates(page, browser, streamlit_server, wait_for_streamlit, tmp_path):
-    router = streamlit_server("app.py", env=ENV)
-    base = router.split("?")[0]
-    idle_load = min(_load_seconds(browser, base, wait_for_streamlit) for _ in range(2))
+def _cpu_seconds(port: int) -> float:
+    """User + system CPU seconds of the streamlit process listening on port (from /proc)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(cmdline) and str(port).encode() in cmdline:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    raise AssertionError(f"no streamlit process on port {port}")
 
-    _open(page, base + "/mnist_training", wait_for_streamlit)
-    _choose(
-        page,
-        wait_for_streamlit,
-        model="MLP (784 → 256 → 10)",
-        smallest_batch=True,
-        epochs=BENCH_EPOCHS,
-    )
+
+def _watched_run(page, wait) -> dict:
+    """Train with the page open; returns update rate, training seconds, server CPU seconds."""
+    port = int(re.search(r":(\d+)", page.url).group(1))
+    cpu0 = _cpu_seconds(port)
     _main(page).get_by_role("button", name="Train").click()
     _poll(lambda: _points(page), lambda n: n > 0, 30, "the first curves")
-
-    # Update rate: how often the drawn curves change, sampled every 20 ms for 6 s.
-    changes, last, t_end = [], _points(page), time.monotonic() + 6
-    while time.monotonic() < t_end:
+    changes, last, t_end = [], _points(page), time.monotonic() + 5
+    while time.monotonic() < t_end:  # how often the drawn curves change, sampled at 50 Hz
         now = _points(page)
         if now != last:
             changes.append(time.monotonic())
             last = now
         time.sleep(0.02)
-    rate = (len(changes) - 1) / (changes[-1] - changes[0]) if len(changes) > 1 else 0.0
-    busy_load = _load_seconds(browser, base, wait_for_streamlit)  # another session, meanwhile
-
     done = _main(page).get_by_text(re.compile(r"Finished \d+ epochs in"))
     done.wait_for(timeout=300_000)
-    watched = float(re.search(r"in ([\d.]+) s", done.inner_text()).group(1))
+    wait(page)
+    return {
+        "rate": (len(changes) - 1) / (changes[-1] - changes[0]) if len(changes) > 1 else 0.0,
+        "seconds": float(re.search(r"in ([\d.]+) s", done.inner_text()).group(1)),
+        "cpu": _cpu_seconds(port) - cpu0,
+    }
 
-    # Stop latency on a fresh run: click to the page saying so.
+
+@pytest.mark.skipif(os.environ.get("LSL_BENCH") != "1", reason="benchmark: set LSL_BENCH=1")
+def test_measure_live_updates(page, browser, streamlit_server, wait_for_streamlit):
+    base = streamlit_server("app.py", env=ENV).split("?")[0]
+    idle_load = min(_load_seconds(browser, base, wait_for_streamlit) for _ in range(2))
+    _open(page, base + "/mnist_training", wait_for_streamlit)
+    _choose(page, wait_for_streamlit, model="MLP (784 → 256 → 10)", smallest_batch=True,
+            epochs=BENCH_EPOCHS)  # fmt: skip
+
+    rows = []
+    for _ in range(int(os.environ.get("LSL_BENCH_REPEATS", "3"))):  # interleaved: fair to noise
+        headless, worker_stop = _headless_run()
+        watched = _watched_run(page, wait_for_streamlit)
+        rows.append({**watched, "headless": headless, "worker_stop": worker_stop,
+                     "load": os.getloadavg()[0]})  # fmt: skip
+
+    # While this session trains: another session's page load, and Stop as the user sees it.
     _main(page).get_by_role("button", name="Train").click()
-    _poll(lambda: _points(page), lambda n: n > 0, 30, "curves of the second run")
+    _poll(lambda: _points(page), lambda n: n > 0, 30, "curves of the last run")
+    busy_load = _load_seconds(browser, base, wait_for_streamlit)
     clicked = time.monotonic()
     _main(page).get_by_role("button", name="Stop").click()
     _main(page).get_by_text("Stopped after").wait_for(timeout=20_000)
     stop_shown = time.monotonic() - clicked
 
-    headless = _train_headless_seconds()
+    print()
+    for r in rows:
+        print(
+            f"update rate {r['rate']:.2f}/s | training {r['seconds']:.2f} s watched vs "
+            f"{r['headless']:.2f} s headless ({100 * (r['seconds'] / r['headless'] - 1):+.0f} %)"
+            f" | server CPU {r['cpu']:.1f} s | worker stop {r['worker_stop']:.3f} s"
+            f" | load average {r['load']:.1f}"
+        )
+    best = min(r["seconds"] for r in rows) / min(r["headless"] for r in rows) - 1
     print(
-        f"\nupdate rate {rate:.2f}/s over {len(changes)} redraws; "
-        f"training {watched:.1f} s watched vs {headless:.1f} s headless "
-        f"(slowdown {100 * (watched / headless - 1):+.0f} %); "
-        f"Stop shown after {stop_shown:.2f} s; "
-        f"other session's page load {busy_load:.2f} s while training vs {idle_load:.2f} s idle; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"best watched vs best headless: {100 * best:+.0f} %; Stop shown after "
+        f"{stop_shown:.2f} s; another session's page load {busy_load:.2f} s while training, "
+        f"{idle_load:.2f} s idle"
     )
-    assert rate > 0
+    assert all(r["rate"] > 0 for r in rows)

@@ -62,6 +62,19 @@ def decode_png(uri: str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
 
 
+def cell(canvas: np.ndarray, i: int) -> np.ndarray:
+    """The pixels of grid cell i (row-major, ten per row)."""
+    r, c = divmod(i, 10)
+    return canvas[r * figures.CELL_H : (r + 1) * figures.CELL_H, c * figures.CELL_W :][
+        :, : figures.CELL_W
+    ]
+
+
+def has_color(pixels: np.ndarray, color: str) -> bool:
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+    return bool(np.any(np.all(pixels == rgb, axis=-1)))
+
+
 def test_digit_grid_draws_every_digit_and_marks_each_wrong_prediction():
     rng = np.random.default_rng(0)
     images = rng.random((100, 784)).astype(np.float32)
@@ -74,18 +87,26 @@ def test_digit_grid_draws_every_digit_and_marks_each_wrong_prediction():
     )
     (image,) = fig.data
     canvas = decode_png(image.source)
-    assert canvas.shape == (10 * 44, 10 * 30)
-    # Digit 0 sits in the top-left cell, dark ink on white.
-    expected = 255 - np.rint(255 * images[0].reshape(28, 28))
-    np.testing.assert_allclose(canvas[:28, 1:29], expected, atol=1)
-    notes = fig.layout.annotations
-    assert len(notes) == 200
-    wrong = [a for a in notes if a.bgcolor is not None]
-    assert [a.text for a in wrong] == [f"<b>{(3 + 1) % 10}</b>", "<b>1</b>"]
-    assert {a.bgcolor for a in wrong} == {figures.MSE_COLOR}
-    assert len(fig.layout.shapes) == 2  # a frame around each digit some run got wrong
-    right = [a for a in notes if a.bgcolor is None]
-    assert {a.font.color for a in right} == {figures.CE_COLOR, figures.MSE_COLOR}
+    assert canvas.shape == (10 * figures.CELL_H, 10 * figures.CELL_W, 3)
+    # Digit 0 sits in the top-left cell, dark ink on white, drawn 2x.
+    expected = (255 - np.rint(255 * images[0].reshape(28, 28))).repeat(2, 0).repeat(2, 1)
+    np.testing.assert_allclose(canvas[2 : 2 + 56, 4 : 4 + 56, 0], expected, atol=1)
+    # Wrong predictions: a filled box in the run's colour and a red frame; right ones neither.
+    for i in (3, 50):
+        assert has_color(cell(canvas, i), figures.MSE_COLOR)
+        assert has_color(cell(canvas, i), figures.MISTAKE_COLOR)
+    for i in (0, 4, 99):
+        assert not has_color(cell(canvas, i), figures.MISTAKE_COLOR)
+    assert "cross-entropy</b></span> 0 wrong" in fig.layout.title.text
+    assert "MSE</b></span> 2 wrong" in fig.layout.title.text
+    assert not fig.layout.annotations  # one image: cheap for the browser to repaint
+
+
+def test_digit_grid_of_fewer_digits_has_fewer_rows():
+    fig = figures.digit_grid(
+        images=np.zeros((12, 784)), labels=np.zeros(12, int), predictions={"mse": np.zeros(12)}
+    )
+    assert decode_png(fig.data[0].source).shape[0] == 2 * figures.CELL_H
 
 
 def test_confusion_matrices_show_counts_and_shade_by_row_share():
