@@ -96,7 +96,8 @@ def widget(field: S.Field) -> None:
     elif field.kind == "choice":
         st.select_slider(label, field.choices, key=key, help=helptext, format_func=field.show)
     else:
-        st.slider(label, field.lo, field.hi, step=field.step, key=key, help=helptext)
+        st.slider(label, field.lo, field.hi, step=field.step, key=key, help=helptext,
+                  format=field.fmt)
 
 
 def sidebar() -> None:
@@ -168,8 +169,9 @@ if eye:
 st.session_state[STATE] = settings
 st.query_params.from_dict(S.to_query(settings))
 
+# theme=None: the figure's own fonts, so that projector mode enlarges them too.
 st.plotly_chart(F.curves(trajs, threshold=s.thr, projector=s.projector), key="lab_curves",
-                width="stretch")
+                width="stretch", theme=None)
 
 
 left_at = {loss: path.left_at for loss, path in paths.items()}

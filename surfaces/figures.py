@@ -233,19 +233,23 @@ def curves(
     shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
                    "y0": threshold, "y1": threshold, "line": {"color": "grey", "dash": "dash"}})
     notes.append({"text": f"threshold {threshold:g}", "x": 1, "xref": "x domain", "y": threshold,
-                  "yref": "y", "yanchor": "bottom", "xanchor": "right", "showarrow": False})
+                  "yref": "y", "yanchor": "top", "xanchor": "right", "showarrow": False})
     for axis, title in (("", "Loss per step"), ("2", "Gradient norm per step")):
-        notes.append({"text": title, "x": 0.5, "xref": f"x{axis} domain", "y": 1.02,
+        notes.append({"text": title, "x": 0.5, "xref": f"x{axis} domain", "y": 1.0,
                       "yref": f"y{axis} domain", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": 22 if projector else 15}})
-    axis_style = {"type": "log", "exponentformat": "power"}
+    axis_style = {"type": "log", "exponentformat": "power", "minorloglabels": "none",
+                  "gridcolor": "#e5e5e5"}
     layout = {
-        "xaxis": {"domain": [0, 0.45], "title": {"text": "step"}},
-        "xaxis2": {"domain": [0.55, 1], "title": {"text": "step"}},
+        "xaxis": {"domain": [0, 0.45], "title": {"text": "step"}, "gridcolor": "#e5e5e5"},
+        "xaxis2": {"domain": [0.55, 1], "title": {"text": "step"}, "gridcolor": "#e5e5e5"},
         "yaxis": {"anchor": "x", **axis_style},
         "yaxis2": {"anchor": "x2", **axis_style},
         "shapes": shapes, "annotations": notes, "height": height, "font": _font(projector),
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "legend": {"orientation": "h", "y": -0.25}, "uirevision": "lab",
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 100 if projector else 80},
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25,
+                   "yanchor": "top"},
+        "uirevision": "lab",
     }
     return go.Figure(data=data, layout=layout, _validate=VALIDATE)

@@ -44,6 +44,7 @@ class Field:
     hi: float | None = None
     step: float | None = None
     choices: tuple = ()
+    fmt: str | None = None  # printf format of the slider's value, e.g. "%.4f"
 
     def check(self, value: Any) -> None:
         """Raise ValueError with an exact message if `value` is not allowed."""
@@ -151,22 +152,23 @@ FIELDS: tuple[Field, ...] = (
           choices=(1, 2, 3)),
     Field("y3", "float", "Pinned logit y3",
           "At -1000 class 3 gets probability 0 and the loss depends on y1 - y2 only.",
-          lo=-1000.0, hi=20.0, step=1.0),
+          lo=-1000.0, hi=20.0, step=1.0, fmt="%g"),
     Field("span", "float", "Logit range ±", "y1 and y2 are swept over [-span, span].",
-          lo=2.0, hi=50.0, step=1.0),
+          lo=2.0, hi=50.0, step=1.0, fmt="%g"),
     Field("res", "choice", "Grid points per axis",
           "More points: smoother surfaces, more bytes to the browser.", choices=RESOLUTIONS),
     Field("y1", "float", "Start y1", "Where descent starts (the lecture: top-left).",
-          lo=-50.0, hi=50.0, step=0.5),
-    Field("y2", "float", "Start y2", lo=-50.0, hi=50.0, step=0.5),
+          lo=-50.0, hi=50.0, step=0.5, fmt="%g"),
+    Field("y2", "float", "Start y2", lo=-50.0, hi=50.0, step=0.5, fmt="%g"),
     Field("opt", "choice", "Optimiser", "The real torch.optim class, on both losses.",
           choices=OPTIMIZERS),
     Field("lr", "choice", "Learning rate", choices=LR_CHOICES),
-    Field("steps", "int", "Steps", lo=1, hi=2000, step=1),
+    Field("steps", "int", "Steps", lo=1, hi=2000, step=1, fmt="%d"),
     Field("momentum", "float", "Momentum", lo=0.0, hi=0.99, step=0.01),
     Field("beta1", "float", "Adam β1", lo=0.0, hi=0.99, step=0.01),
-    Field("beta2", "float", "Adam β2", lo=0.9, hi=0.9999, step=0.0001),
-    Field("alpha", "float", "RMSprop α (smoothing)", lo=0.5, hi=0.9999, step=0.0001),
+    Field("beta2", "float", "Adam β2", lo=0.9, hi=0.9999, step=0.0001, fmt="%.4f"),
+    Field("alpha", "float", "RMSprop α (smoothing)", lo=0.5, hi=0.9999, step=0.0001,
+          fmt="%.4f"),
     Field("eps", "choice", "ε (adaptive methods)",
           "Added to the gradient's root mean square; larger than the plateau gradient "
           "(~1e-7), it stops Adam from rescuing MSE.", choices=EPS_CHOICES),
