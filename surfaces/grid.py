@@ -61,9 +61,14 @@ def error_surfaces(
     axis = np.linspace(lo, hi, n, dtype=dtype)
     logit = (axis[None, :], axis[:, None], dtype.type(y3))  # y1 varies along columns
 
-    m = np.maximum(np.maximum(logit[0], logit[1]), logit[2])  # (n, n)
     floor = _EXP_FLOOR[dtype]
-    e = [np.exp(np.maximum(y - m, floor)) for y in logit]
+    m = np.maximum(logit[0], logit[1])  # (n, n)
+    if y3 - lo > floor:  # y3 may be the largest logit somewhere in the square
+        m = np.maximum(m, logit[2])
+        e = [np.exp(np.maximum(y - m, floor)) for y in logit]
+    else:  # pinned far below: its term is the floor everywhere, one scalar
+        e = [np.exp(np.maximum(y - m, floor)) for y in logit[:2]]
+        e.append(np.exp(dtype.type(floor)))
     total = e[0] + e[1] + e[2]
     p = [ei / total for ei in e]
 
