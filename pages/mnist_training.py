@@ -2,7 +2,7 @@
 
 Training runs in a worker thread owned by the server-wide job manager
 (surfaces/mnist/jobs.py); this page only submits, stops and resumes its own session's job.
-While it trains, one fragment polls the job twice a second and redraws the progress bar and
+While it trains, one fragment polls the job every 0.4 s and redraws the progress bar and
 the curves; a second one shows the test-set read-out (digits, confusion matrices), which
 changes only at epoch ends and is swapped for a newer one at most every RESULTS_MIN_GAP_S:
 redrawing it costs the browser far more than the curves do. No worker thread ever calls
@@ -28,7 +28,7 @@ OPTIMISERS = {"sgd": "SGD", "adam": "Adam"}
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [10, 20, 50, 100, 200, 500, 1000]
 INIT_SCALES = [0.001, 0.01, 0.1, 1.0]
-LIVE_EVERY_S = 0.5  # curves and progress bar
+LIVE_EVERY_S = 0.4  # curves and progress bar: 2.5 redraws a second, at least 2 with jitter
 RESULTS_EVERY_S = 2.0  # the read-out fragment's poll (an unchanged figure costs nothing)
 RESULTS_MIN_GAP_S = 10.0  # while training, show a newer test read-out at most this often
 

@@ -126,7 +126,7 @@ def training_curves(
 def _png_uri(image: Image.Image) -> str:
     """A PIL image as a PNG data URI."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")  # optimize=True: 4 % smaller, 8 times slower
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

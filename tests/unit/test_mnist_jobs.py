@@ -6,6 +6,7 @@ milliseconds per step; one test runs the real PairTrainer on the offline MNIST s
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -325,6 +326,7 @@ def test_the_server_wide_manager_is_sized_from_the_environment(monkeypatch):
     m = jobs.get_manager()
     assert m is jobs.get_manager()
     assert (m.max_running, m.idle_timeout) == (3, 120.0)
+    assert gc.get_freeze_count() > 0  # Streamlit's gc.collect() after each rerun stays cheap
     monkeypatch.setattr(jobs, "_manager", None)
 
 
