@@ -253,8 +253,9 @@ def live_panel(was_busy: bool) -> None:
             st.info("Pick a model on the left and press **Train**.")
             return
         _status(view)
-        fig = figures.training_curves(curves=view.curves(), epochs=view.epochs_total)
-        st.plotly_chart(fig, key="mnist_curves", width="stretch")
+        if view.batches or view.epochs:  # nothing to draw while queued or loading
+            fig = figures.training_curves(curves=view.curves(), epochs=view.epochs_total)
+            st.plotly_chart(fig, key="mnist_curves", width="stretch")
     except Exception as error:  # noqa: BLE001 - one line on the page, never a traceback
         st.error(f"The live view failed: {jobs.one_line(error)}")
 

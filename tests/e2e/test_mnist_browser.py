@@ -109,6 +109,7 @@ def test_train_draws_both_runs_curves_and_they_grow_while_it_trains(
     )
     assert {"cross-entropy · train", "MSE · train"} <= set(traces)
     page.mouse.move(800, 990)  # no tooltip over the page in the screenshots
+    page.wait_for_timeout(500)
     page.screenshot(path=str(_shots(tmp_path) / "mnist_mid_training.png"))
 
     _main(page).get_by_text("Finished 8 epochs").wait_for(timeout=90_000)
@@ -154,6 +155,37 @@ def test_stop_ends_training_promptly_and_resume_continues(
     assert "Training: epoch" in _status_text(page)
     main.get_by_role("button", name="Stop").click()
     main.get_by_text("Stopped after").wait_for(timeout=10_000)
+
+
+def test_a_second_tab_waits_its_turn_and_cannot_touch_the_first_tabs_run(
+    page, browser, streamlit_server, wait_for_streamlit, tmp_path
+):
+    url = streamlit_server(PAGE, env={**ENV, "LSL_MAX_TRAININGS": "1"})
+    _open(page, url, wait_for_streamlit)
+    _choose(page, wait_for_streamlit, model="MLP (784 → 256 → 10)", smallest_batch=True, epochs=30)
+    _main(page).get_by_role("button", name="Train").click()
+    _poll(lambda: _points(page), lambda n: n > 0, 20, "the first tab's curves")
+
+    other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    try:
+        _open(other, url, wait_for_streamlit)
+        assert _points(other) == 0  # the first tab's run is not shown here
+        assert _main(other).get_by_role("button", name="Stop").is_disabled()
+        _main(other).get_by_role("button", name="Train").click()
+        _main(other).get_by_text("you are number 1 in the queue").wait_for()
+        other.mouse.move(800, 990)
+        other.wait_for_timeout(500)
+        other.screenshot(path=str(_shots(tmp_path) / "mnist_queued.png"))
+        # Its Stop takes it out of the queue and leaves the first tab's run alone.
+        _main(other).get_by_role("button", name="Stop").click()
+        _main(other).get_by_text("Stopped after").wait_for()
+        before = _points(page)
+        _poll(lambda: _points(page), lambda n: n > before, 10, "the first run to go on")
+        assert "Training: epoch" in _status_text(page)
+    finally:
+        other.context.close()
+    _main(page).get_by_role("button", name="Stop").click()
+    _main(page).get_by_text("Stopped after").wait_for()
 
 
 # -- benchmark (LSL_BENCH=1) ----------------------------------------------------------------
@@ -253,13 +285,22 @@ def _thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process, ended threads included (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _watched_run(page, wait, pid: int) -> dict:
     """Train with the page open: redraw rate of the curves, training seconds, and the CPU
     seconds of the server's training thread and of all its other threads (the live updates).
 
     A sampler reads /proc every 0.1 s, so the training thread, which starts and ends within
-    the run, is seen while it lives (its last 0.1 s may be missed)."""
+    the run, is seen while it lives (its last 0.1 s may be missed). The rest is the process's
+    total, which counts threads that have ended (each script run has its own thread), minus
+    the training thread."""
     before = _thread_cpu(pid)
+    total_before = _process_cpu(pid)
     seen: dict[str, float] = {}
     sampling = threading.Event()
 
@@ -291,7 +332,7 @@ def _watched_run(page, wait, pid: int) -> dict:
         "rate": (len(changes) - 1) / (changes[-1] - changes[0]) if len(changes) > 1 else 0.0,
         "seconds": float(re.search(r"in ([\d.]+) s", done.inner_text()).group(1)),
         "train_cpu": new[trainer],
-        "other_cpu": sum(cpu - before.get(tid, 0.0) for tid, cpu in seen.items() if tid != trainer),
+        "other_cpu": _process_cpu(pid) - total_before - new[trainer],
     }
 
 
