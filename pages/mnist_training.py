@@ -142,7 +142,7 @@ left.button(
     icon=":material/play_arrow:",
     key="mnist_train",
     on_click=_train,
-    disabled=bool(config_error),
+    disabled=busy or bool(config_error),  # Stop first: the settings are locked while it runs
     width="stretch",
     help="Start both runs afresh with these settings.",
 )

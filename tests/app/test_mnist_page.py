@@ -133,6 +133,7 @@ def test_stop_keeps_what_was_learned_and_resume_continues(page):
     manager = jobs.get_manager()
     poll_until(at, lambda at: manager.view(owner).fraction > 0.05)
     assert at.selectbox(key="mnist_model").disabled  # no changing settings mid-run
+    assert at.button(key="mnist_train").disabled  # nor restarting by accident
     at.button(key="mnist_stop").click().run()
     poll_until(at, lambda at: at.info and "Stopped after" in at.info[0].value, timeout=5)
     stopped_at = manager.view(owner).fraction
