@@ -152,6 +152,7 @@ middle.button(
     key="mnist_stop",
     on_click=manager.stop,
     args=(owner,),
+    kwargs={"wait": 1.0},  # the rerun after the click already shows "Stopped"
     disabled=not busy,
     width="stretch",
     help="Stop within a second and keep what was learned.",

@@ -250,6 +250,7 @@ class JobManager:
         self._worker_init = worker_init
         self._clock = clock
         self._lock = threading.RLock()
+        self._settled = threading.Condition(self._lock)  # a worker has finished
         self._jobs: dict[str, _Job] = {}
         self._queue: collections.deque[str] = collections.deque()
         self._running: set[_Job] = set()
@@ -271,8 +272,12 @@ class JobManager:
             self._schedule_locked()
             return self._view_locked(job)
 
-    def stop(self, owner: str) -> JobView | None:
-        """Ask owner's job to stop; the worker ends within one batch and keeps its weights."""
+    def stop(self, owner: str, *, wait: float = 0.0) -> JobView | None:
+        """Ask owner's job to stop; the worker ends within one batch and keeps its weights.
+
+        wait: seconds to wait for the worker to have stopped, so that the view returned (and
+        the page drawn right after a click) already says so; 0 returns at once.
+        """
         with self._lock:
             job = self._jobs.get(owner)
             if job is None:
@@ -285,6 +290,8 @@ class JobManager:
                 job.stop_requested = True
                 job.state = STOPPING
             job.version += 1
+            if wait > 0:
+                self._settled.wait_for(lambda: job.state != STOPPING, timeout=wait)
             return self._view_locked(job)
 
     def resume(self, owner: str) -> JobView | None:
@@ -434,6 +441,7 @@ class JobManager:
             with self._lock:
                 self._running.discard(job)
                 self._schedule_locked()
+                self._settled.notify_all()
 
     def _dataset(self, job: _Job):
         def progress(done: int, total: int) -> None:

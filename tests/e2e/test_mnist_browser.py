@@ -143,9 +143,9 @@ def test_stop_ends_training_promptly_and_resume_continues(
     main.get_by_role("button", name="Stop").click()
     main.get_by_text("Stopped after").wait_for(timeout=10_000)
     shown_after = time.monotonic() - clicked
-    # The worker itself stops within a batch; what the browser sees also waits for a poll
-    # (0.5 s) and a rerun, on a 2-core machine shared with Chromium.
-    assert shown_after < 5, f"Stop took {shown_after:.1f} s to show"
+    # The worker stops within a batch (~10 ms) and the click's rerun waits for it, so the
+    # page says so at once; the slack is for a 2-core machine shared with Chromium.
+    assert shown_after < 3, f"Stop took {shown_after:.1f} s to show"
     stopped = _poll(lambda: _points(page), lambda n: n > 0, 5, "curves kept after the stop")
     time.sleep(1.0)
     assert _points(page) == stopped  # nothing trains any more

@@ -201,6 +201,13 @@ def test_stop_ends_training_within_a_second_and_keeps_what_was_learned(manager):
     assert m.counts() == (0, 0)
 
 
+def test_stop_can_wait_for_the_worker_so_the_answer_is_already_stopped(manager):
+    m = manager()
+    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.002))
+    assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
+    assert m.stop("alice", wait=1.0).state == jobs.STOPPED
+
+
 def test_resume_continues_from_where_it_stopped(manager):
     m = manager()
     m.start("alice", FakeConfig(epochs=2, steps_per_epoch=200, step_seconds=0.001))
