@@ -96,23 +96,23 @@ def test_train_draws_both_runs_curves_and_they_grow_while_it_trains(
     page, streamlit_server, wait_for_streamlit, tmp_path
 ):
     _open(page, streamlit_server(PAGE, env=ENV), wait_for_streamlit)
-    # MLP, batch 10: about a second per epoch on the subset, long enough to watch.
-    _choose(page, wait_for_streamlit, model="MLP (784 → 256 → 10)", smallest_batch=True, epochs=8)
+    # MLP, batch 10: 0.4 to 1 s per epoch on the subset, long enough to watch.
+    _choose(page, wait_for_streamlit, model="MLP (784 → 256 → 10)", smallest_batch=True, epochs=16)
     _main(page).get_by_role("button", name="Train").click()
+    page.mouse.move(800, 990)  # no tooltip over the page in the screenshots
 
     first = _poll(lambda: _points(page), lambda n: n > 0, 20, "the first curves")
     _poll(lambda: _points(page), lambda n: n > first, 10, "the curves to grow")
+    page.wait_for_timeout(300)  # plotly has the data; let it paint before the screenshot
+    page.screenshot(path=str(_shots(tmp_path) / "mnist_mid_training.png"))
     assert "Training: epoch" in _status_text(page)
     traces = page.evaluate(
         """() => document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')
         ._fullData.map(t => t.name)"""
     )
     assert {"cross-entropy · train", "MSE · train"} <= set(traces)
-    page.mouse.move(800, 990)  # no tooltip over the page in the screenshots
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(_shots(tmp_path) / "mnist_mid_training.png"))
 
-    _main(page).get_by_text("Finished 8 epochs").wait_for(timeout=90_000)
+    _main(page).get_by_text("Finished 16 epochs").wait_for(timeout=90_000)
     wait_for_streamlit(page)
     text = _status_text(page)
     assert "What the two networks learned" in text
