@@ -8,9 +8,9 @@ import streamlit as st
 st.set_page_config(page_title="Loss Surface Lab", page_icon=":material/landscape:", layout="wide")
 
 pages = [
-    st.Page("pages/surface_lab.py", title="Error-surface lab", icon=":material/landscape:",
+    st.Page("views/surface_lab.py", title="Error-surface lab", icon=":material/landscape:",
             default=True),
-    st.Page("pages/mnist_training.py", title="Live MNIST training",
+    st.Page("views/mnist_training.py", title="Live MNIST training",
             icon=":material/model_training:"),
 ]
 st.navigation(pages).run()

@@ -6,7 +6,7 @@
    in the same run (target: within 3x).
 3. Bytes of the figures of the default page as sent to the browser (target: under 1.5 MB).
 
-    python bench/bench_surfaces.py [--repeats N]
+    python bench/bench_surfaces.py [--repeats N] [--write]   # --write: into docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -24,6 +24,16 @@ import numpy as np
 from surfaces.grid import error_surfaces
 
 ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench_surfaces:start -->", "<!-- bench_surfaces:end -->"
+INTRO = """## Error-surface lab
+
+`bench/bench_surfaces.py` measures the three targets of the lab; `python
+bench/bench_surfaces.py --write` regenerates the block below (and only it). The rerun times
+are AppTest's: the whole script run after a slider move, for the lab (two new 200-step
+trajectories, both figures with their paths, curves, table) and for a reference app that
+only draws the two default surfaces (cached) under one slider, interleaved in one run.
+"""
 
 
 def machine() -> str:
@@ -69,7 +79,7 @@ def _rerun_times(script: Path, key: str, values: list[float]) -> list[float]:
 def bench_rerun(repeats: int) -> dict:
     # Every value is new to the lab, so each move really recomputes both 200-step paths.
     values = [8.0 - 0.5 * (i + 1) for i in range(repeats)]
-    lab = ROOT / "pages" / "surface_lab.py"
+    lab = ROOT / "views" / "surface_lab.py"
     ref = ROOT / "bench" / "reference_app.py"
     # Interleave the two apps so that machine noise hits both alike.
     lab_t, ref_t = [], []
@@ -84,39 +94,52 @@ def bench_rerun(repeats: int) -> dict:
 def bench_bytes() -> dict:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "surface_lab.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "views" / "surface_lab.py"), default_timeout=120)
     at.run()
-    sizes = {}
-    for node in at:
-        if node.type in ("plotly_chart", "component_instance"):
-            name = getattr(node.proto, "id", "") or node.type
-            sizes[f"{node.type} {len(sizes)}"] = node.proto.ByteSize()
-            del name
-    return sizes
+    names = iter(["3-D surfaces", "maps", "curves"])
+    return {
+        next(names, node.type): node.proto.ByteSize()
+        for node in at
+        if node.type in ("plotly_chart", "component_instance")
+    }
+
+
+def write_section(body: str) -> None:
+    """Replace this benchmark's block in docs/benchmarks.md (add the section if missing)."""
+    block = f"{START}\n{body}\n{END}"
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + block + "\n"
+    DOC.write_text(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    print(f"# {datetime.date.today()} — {machine()}")
+    load = os.getloadavg()
+    lines = [f"Run {datetime.date.today()} on {machine()}; load average before the run "
+             f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}.", ""]
     grid = bench_grid(args.repeats * 5)
-    print(
-        f"surfaces + gradients, 401x401: float32 {grid['float32']:.2f} ms, "
-        f"float64 {grid['float64']:.2f} ms (median)"
-    )
+    lines.append(f"- Both surfaces and their gradients at 401x401 (target < 5 ms): float32 "
+                 f"**{grid['float32']:.2f} ms**, float64 {grid['float64']:.2f} ms (median).")
     rerun = bench_rerun(args.repeats)
-    print(
-        f"rerun after a slider move: lab {rerun['lab_ms']:.1f} ms, reference "
-        f"{rerun['reference_ms']:.1f} ms, ratio {rerun['ratio']:.2f}x (median)"
-    )
+    lines.append(f"- Rerun after a slider move that changes the paths (target < 3x): lab "
+                 f"{rerun['lab_ms']:.1f} ms, reference {rerun['reference_ms']:.1f} ms, "
+                 f"**{rerun['ratio']:.2f}x** (medians of {args.repeats}).")
     sizes = bench_bytes()
     total = sum(sizes.values())
-    print(
-        "figure bytes of the default page: "
-        + ", ".join(f"{k}: {v / 1e3:.0f} kB" for k, v in sizes.items())
-        + f"; total {total / 1e6:.2f} MB"
-    )
+    lines.append("- Figures of the default page on the wire (target < 1.5 MB): "
+                 + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sizes.items())
+                 + f"; **{total / 1e6:.2f} MB** in all.")
+    body = "\n".join(lines)
+    print(body)
+    if args.write:
+        write_section(body)
 
 
 if __name__ == "__main__":

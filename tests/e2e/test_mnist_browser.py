@@ -28,7 +28,7 @@ from tests.e2e.conftest import CHROMIUM_ARGS
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-PAGE = "pages/mnist_training.py"
+PAGE = "views/mnist_training.py"
 ENV = {"LSL_MNIST_SOURCE": "subset"}
 # Points drawn in the curves chart: plotly's own count of what it has rendered.
 POINTS_JS = """() => {

@@ -127,3 +127,15 @@ def test_hostile_link_gives_one_line_not_a_traceback(page, streamlit_server, wai
     assert page.locator('[data-testid="stException"]').count() == 0
     q = query(page)
     assert q["lr"] == "1" and q["steps"] == "2000" and q["target"] == "3" and q["opt"] == "sgd"
+
+
+@pytest.mark.parametrize("path", ["surface_lab", "mnist_training"])
+def test_deep_link_goes_through_the_router(page, streamlit_server, wait_for_streamlit, path):
+    """A page's own address, opened first, still gets the app's navigation and layout."""
+    page.goto(f"{streamlit_server(APP)}/{path}")
+    wait_for_streamlit(page, timeout_s=60)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.wait_for()
+    text = nav.inner_text()
+    assert "Error-surface lab" in text and "Live MNIST training" in text
+    assert "app" not in text.split()
