@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["ErrorSurfaces", "error_surfaces"]
 
@@ -59,16 +60,42 @@ def error_surfaces(
         raise ValueError(f"target must be 0, 1 or 2. Got {target} instead.")
     dtype = np.dtype(dtype)
     axis = np.linspace(lo, hi, n, dtype=dtype)
-    logit = (axis[None, :], axis[:, None], dtype.type(y3))  # y1 varies along columns
+    if target != 2 and y3 - lo <= _negligible(dtype):
+        # Class 3 is out of reach everywhere in the square (exp(y3 - lo) is below the
+        # dtype's resolution), so every value is a function of d = y1 - y2 alone, and d
+        # takes only 2n - 1 values on this grid: compute those, then lay them out.
+        d = (np.arange(2 * n - 1) - (n - 1)) * ((hi - lo) / (n - 1))
+        z1, g1 = _losses(d.astype(dtype), dtype.type(0), None, target, grads)
+        z = {k: _by_difference(v, n) for k, v in z1.items()}
+        grad = {k: _by_difference(v, n) for k, v in g1.items()} if grads else None
+    else:
+        z, grad = _losses(axis[None, :], axis[:, None], dtype.type(y3), target, grads)
+    return ErrorSurfaces(y1s=axis, y2s=axis, y3=float(y3), target=int(target), z=z, grad=grad)
 
-    floor = _EXP_FLOOR[dtype]
-    m = np.maximum(logit[0], logit[1])  # (n, n)
-    if y3 - lo > floor:  # y3 may be the largest logit somewhere in the square
-        m = np.maximum(m, logit[2])
-        e = [np.exp(np.maximum(y - m, floor)) for y in logit]
-    else:  # pinned far below: its term is the floor everywhere, one scalar
-        e = [np.exp(np.maximum(y - m, floor)) for y in logit[:2]]
-        e.append(np.exp(dtype.type(floor)))
+
+def _negligible(dtype: np.dtype) -> float:
+    """How far below the smallest plotted logit y3 must be for exp(y3 - y) to vanish."""
+    return float(np.log(np.finfo(dtype).eps)) - 3.0
+
+
+def _by_difference(profile: np.ndarray, n: int) -> np.ndarray:
+    """Values over d = y1 - y2, profile (2n-1, ...), as a read-only (n, n, ...) grid view
+    with [i, j] = profile[j - i + n - 1] (row i is y2s[i], column j is y1s[j])."""
+    windows = sliding_window_view(profile, n, axis=0)  # (n, ..., n): [k, ..., j] = profile[k + j]
+    return np.moveaxis(windows, -1, 1)[::-1]
+
+
+def _losses(y1, y2, y3, target: int, grads: bool):
+    """Both losses (and gradients w.r.t. y1, y2) for broadcastable logit arrays; y3=None
+    leaves class 3 out (probability 0). Returns (z, grad) dicts."""
+    dtype = np.result_type(y1, y2)
+    floor = _EXP_FLOOR[np.dtype(dtype)]
+    logit = (y1, y2, y3 if y3 is not None else None)
+    m = np.maximum(y1, y2)
+    if y3 is not None:
+        m = np.maximum(m, y3)
+    e = [np.exp(np.maximum(y - m, floor)) for y in (y1, y2)]
+    e.append(np.exp(np.maximum(y3 - m, floor)) if y3 is not None else dtype.type(0))
     total = e[0] + e[1] + e[2]
     p = [ei / total for ei in e]
 
@@ -77,15 +104,15 @@ def error_surfaces(
     # MSE = sum_i (p_i - onehot_i)^2 = sum_i p_i^2 - 2 p_t + 1
     sq = p[0] * p[0] + p[1] * p[1] + p[2] * p[2]
     mse = sq - 2 * p[target] + 1
-    z = {"mse": np.maximum(mse, 0).astype(dtype, copy=False), "cross_entropy": ce.astype(dtype)}
-    grad = None
-    if grads:
-        # r = p - onehot; <r, p> = sum p_i^2 - p_t
-        rp = sq - p[target]
-        g_ce, g_mse = [], []
-        for j in (0, 1):
-            r = p[j] - (1 if j == target else 0)
-            g_ce.append(r)
-            g_mse.append(2 * p[j] * (r - rp))
-        grad = {"mse": np.stack(g_mse, axis=-1), "cross_entropy": np.stack(g_ce, axis=-1)}
-    return ErrorSurfaces(y1s=axis, y2s=axis, y3=float(y3), target=int(target), z=z, grad=grad)
+    z = {"mse": np.maximum(mse, 0).astype(dtype, copy=False),
+         "cross_entropy": ce.astype(dtype, copy=False)}
+    if not grads:
+        return z, None
+    # r = p - onehot; <r, p> = sum p_i^2 - p_t
+    rp = sq - p[target]
+    g_ce, g_mse = [], []
+    for j in (0, 1):
+        r = p[j] - (1 if j == target else 0)
+        g_ce.append(r)
+        g_mse.append(2 * p[j] * (r - rp))
+    return z, {"mse": np.stack(g_mse, axis=-1), "cross_entropy": np.stack(g_ce, axis=-1)}

@@ -155,3 +155,32 @@ def test_float32_is_the_default_and_float64_can_be_asked_for():
 def test_bad_arguments_raise_exact_messages(kwargs, message):
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         error_surfaces(**kwargs)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("target", [0, 1])
+def test_pinned_fast_path_equals_the_full_grid_computation(dtype, target):
+    """With y3 out of reach the grid is laid out from the 2n-1 values of y1 - y2; it must
+    match the same formulas evaluated on every grid point."""
+    from surfaces.grid import _losses
+
+    fast = error_surfaces(lo=-7.0, hi=9.0, n=57, y3=-1000.0, target=target, grads=True,
+                          dtype=dtype)
+    axis = fast.y1s
+    z, g = _losses(axis[None, :], axis[:, None], np.dtype(dtype).type(-1000.0), target, True)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for loss in ("mse", "cross_entropy"):
+        np.testing.assert_allclose(fast.z[loss], z[loss], rtol=tol, atol=tol)
+        np.testing.assert_allclose(fast.grad[loss], g[loss], rtol=tol, atol=tol)
+        assert fast.z[loss].shape == (57, 57) and fast.grad[loss].shape == (57, 57, 2)
+
+
+def test_surfaces_are_continuous_across_the_pinned_threshold():
+    """Just inside and just outside the fast path's condition give the same picture."""
+    from surfaces.grid import _negligible
+
+    edge = -10.0 + _negligible(np.dtype(np.float32))
+    inside = error_surfaces(y3=edge - 1e-3, n=41)
+    outside = error_surfaces(y3=edge + 1e-3, n=41)
+    for loss in ("mse", "cross_entropy"):
+        np.testing.assert_allclose(inside.z[loss], outside.z[loss], rtol=1e-5, atol=1e-6)
