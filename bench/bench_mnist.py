@@ -33,6 +33,8 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import cpu_model  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from surfaces.mnist import models  # noqa: E402
 from surfaces.mnist.data import Dataset, load_dataset  # noqa: E402
 from surfaces.mnist.engine import LOSSES, PairTrainer, TrainConfig  # noqa: E402
@@ -121,14 +123,7 @@ def full_size(data: Dataset) -> tuple[Dataset, str]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return (
         f"{os.cpu_count()} cores (nproc), {cpu}; Python {platform.python_version()}, "

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import cpu_model  # bench/ is on sys.path when run as a script
 
 from surfaces.grid import error_surfaces
 
@@ -37,14 +38,7 @@ only draws the two default surfaces (cached) under one slider, interleaved in on
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 

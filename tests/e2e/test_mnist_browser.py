@@ -10,6 +10,7 @@ long another session's page takes to load while this one trains.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -25,6 +26,8 @@ import pytest
 
 from tests.e2e.conftest import CHROMIUM_ARGS
 
+from .waiting import poll
+
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,16 +41,7 @@ POINTS_JS = """() => {
 }"""
 
 
-def _poll(read, until, timeout_s: float, what: str):
-    """read() every 50 ms until until(value); returns that value (bounded)."""
-    deadline = time.monotonic() + timeout_s
-    value = read()
-    while not until(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}: {value!r}")
-        time.sleep(0.05)
-        value = read()
-    return value
+_poll = functools.partial(poll, interval_s=0.05)
 
 
 def _shots(tmp_path: Path) -> Path:

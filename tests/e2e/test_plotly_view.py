@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import numpy as np
 import pytest
+
+from .waiting import poll
 
 pytestmark = pytest.mark.e2e
 
@@ -18,18 +19,6 @@ DEFAULT_EYE = {"x": 1.25, "y": 1.25, "z": 1.25}  # plotly's default 3D camera
 MARK = "() => { window.__mark = 1; document.querySelector('#scene canvas').__mark = 1; }"
 MARKED = "() => window.__mark === 1 && document.querySelector('#scene canvas').__mark === 1"
 Z_ROW = "() => Array.from(document.getElementById('plot')._fullData[0].z[20])"
-
-
-def _poll(read, until, timeout_s: float = 15.0, what: str = "condition"):
-    """read() every 100 ms until until(value) holds; return that value (bounded)."""
-    deadline = time.monotonic() + timeout_s
-    value = read()
-    while not until(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}: {value!r}")
-        time.sleep(0.1)
-        value = read()
-    return value
 
 
 def _close(a: dict, b: dict, tol: float = 1e-4) -> bool:
@@ -47,7 +36,7 @@ class View:
         self.page = page
         self.frame = page.locator(FRAME).element_handle().content_frame()
         self.plot = self.frame.locator("#plot")
-        _poll(self.renders, lambda n: n >= 1, what="the first render")
+        poll(self.renders, lambda n: n >= 1, what="the first render")
 
     def renders(self) -> int:
         return int(self.plot.get_attribute("data-render-count") or 0)
@@ -74,7 +63,7 @@ class View:
         z_before = self.frame.evaluate(Z_ROW)
         self.page.get_by_role("slider", name="shift").focus()  # an <input type=range>
         self.page.keyboard.press("ArrowRight")
-        _poll(self.renders, lambda n: n > before, what="a redraw after the slider move")
+        poll(self.renders, lambda n: n > before, what="a redraw after the slider move")
         wait_for_streamlit(self.page)
         assert not np.allclose(z_before, self.frame.evaluate(Z_ROW)), "the data did not change"
 
@@ -105,13 +94,13 @@ def test_camera_survives_slider_and_scenes_stay_in_sync(
 
     # The user rotates the left surface; the right one turns with it.
     view.drag("scene", 80, 20)
-    camera = _poll(
+    camera = poll(
         view.camera,
         lambda c: c["scene"]["eye"] != DEFAULT_EYE and c["scene"] == c["scene2"],
         what="a rotated, synchronised camera",
     )
     # Python receives it (debounced); the rerun that follows redraws nothing.
-    _poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
+    poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
     wait_for_streamlit(page)
     assert _close(view.python_camera(), camera)
     assert view.renders() == 1
@@ -136,7 +125,7 @@ def test_camera_from_link_is_applied_once_user_then_owns_it_python_can_set_it(
     view = View(page)
 
     # The link gives the left scene's eye only; both scenes take it, Python hears nothing.
-    linked = _poll(
+    linked = poll(
         view.camera,
         lambda c: abs(c["scene"]["eye"]["x"] - 2) < 1e-4 and c["scene"] == c["scene2"],
         what="the link's camera on both scenes",
@@ -148,8 +137,8 @@ def test_camera_from_link_is_applied_once_user_then_owns_it_python_can_set_it(
 
     # The user rotates away; the link's camera, still passed on every rerun, is not re-applied.
     view.drag("scene2", -60, 30)
-    rotated = _poll(view.camera, lambda c: not _close(c, linked), what="a rotated camera")
-    _poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
+    rotated = poll(view.camera, lambda c: not _close(c, linked), what="a rotated camera")
+    poll(view.python_camera, lambda c: c is not None, what="the camera in Python")
     wait_for_streamlit(page)
     rotated = view.camera()
     view.step_slider(wait_for_streamlit)
@@ -157,12 +146,12 @@ def test_camera_from_link_is_applied_once_user_then_owns_it_python_can_set_it(
 
     # Python sets a new camera: both scenes take it, and Python hears it back.
     page.get_by_role("button", name="Front view").click()
-    front = _poll(
+    front = poll(
         view.camera,
         lambda c: abs(c["scene"]["eye"]["y"] + 2.2) < 1e-4 and c["scene"] == c["scene2"],
         what="the front view on both scenes",
     )
-    _poll(
+    poll(
         view.python_camera,
         lambda c: c is not None and _close(c, front),
         what="the front view in Python",

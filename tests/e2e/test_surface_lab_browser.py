@@ -4,28 +4,17 @@
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
 
+from .waiting import poll
+
 pytestmark = pytest.mark.e2e
 
 APP = "app.py"
 FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
-
-
-def poll(read, until, timeout_s: float = 30.0, what: str = "condition"):
-    """read() every 100 ms until until(value) holds; return that value (bounded)."""
-    deadline = time.monotonic() + timeout_s
-    value = read()
-    while not until(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}: {value!r}")
-        time.sleep(0.1)
-        value = read()
-    return value
 
 
 def frames(page):
