@@ -78,7 +78,7 @@ class Mirror(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
 
     def log_message(self, *args) -> None:
-        pass
+        """Keep the test output quiet."""
 
 
 @pytest.fixture

@@ -161,8 +161,7 @@ def reference_weights(config: TrainConfig, data, epochs: int):
 )
 def test_each_run_matches_a_plain_torch_run_on_the_same_batches(config, small):
     trainer = PairTrainer(config, small)
-    for _ in trainer.run():
-        pass
+    list(trainer.run())  # drain the generator
     expected = reference_weights(config, small, config.epochs)
     got = trainer.weights()
     for loss in LOSSES:
@@ -176,8 +175,7 @@ def test_each_run_matches_a_plain_torch_run_on_the_same_batches(config, small):
 
 def train(config, data, **run_kwargs) -> PairTrainer:
     trainer = PairTrainer(config, data)
-    for _ in trainer.run(**run_kwargs):
-        pass
+    list(trainer.run(**run_kwargs))  # drain the generator
     return trainer
 
 
@@ -217,8 +215,7 @@ def test_stop_and_resume_continue_exactly(small, stops):
         events = list(trainer.run(should_stop=lambda s=stop_at: trainer._step >= s))
         assert trainer._step == stop_at and not trainer.done
         assert all(e.step <= stop_at for e in events)
-    for _ in trainer.run():
-        pass
+    list(trainer.run())  # drain the generator
     assert trainer.done
     assert_same_weights(whole, trainer)
     assert [e.metrics for e in trainer.history] == [e.metrics for e in whole.history]
@@ -307,8 +304,7 @@ def test_a_new_run_retires_the_old_one(small):
     new = trainer.run(report_every=0.0)
     assert next(new).step == 2
     assert list(old) == []  # the old generator sees it was replaced and stops
-    for _ in new:
-        pass
+    list(new)  # drain the generator
     assert trainer.done and trainer.history[-1].step == 12
 
 
