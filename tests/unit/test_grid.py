@@ -184,3 +184,16 @@ def test_surfaces_are_continuous_across_the_pinned_threshold():
     outside = error_surfaces(y3=edge + 1e-3, n=41)
     for loss in ("mse", "cross_entropy"):
         np.testing.assert_allclose(inside.z[loss], outside.z[loss], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("target", [0, 2])
+def test_blockwise_full_grid_equals_one_pass_over_the_grid(target):
+    """y3 in reach: the grid is computed in row blocks (57 rows: one partial block)."""
+    from surfaces.grid import _losses
+
+    surf = error_surfaces(lo=-6.0, hi=5.0, n=57, y3=0.5, target=target, grads=True)
+    axis = surf.y1s
+    z, g = _losses(axis[None, :], axis[:, None], np.float32(0.5), target, True)
+    for loss in ("mse", "cross_entropy"):
+        np.testing.assert_array_equal(surf.z[loss], z[loss])
+        np.testing.assert_array_equal(surf.grad[loss], g[loss])
