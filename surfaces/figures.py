@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from surfaces import losses as L
 from surfaces.descent import Trajectory
 from surfaces.grid import ErrorSurfaces
+from surfaces.palette import LOSS_COLORS, LOSS_NAMES
 
 __all__ = [
     "LOSS_COLORS",
@@ -29,8 +30,6 @@ __all__ = [
     "surfaces_3d",
 ]
 
-LOSS_NAMES = {"mse": "Mean square error", "cross_entropy": "Cross-entropy"}
-LOSS_COLORS = {"mse": "#e8590c", "cross_entropy": "#2b8a3e"}  # orange, green
 ORDER = ("mse", "cross_entropy")  # left, right: the lecture's order
 COLORSCALE = "RdBu_r"  # blue low, red high
 DEFAULT_EYE = (-1.75, -1.75, 1.25)  # looking at the top-left corner, where the runs start

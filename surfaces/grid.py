@@ -110,7 +110,7 @@ def _losses(y1, y2, y3, target: int, grads: bool):
     leaves class 3 out (probability 0). Returns (z, grad) dicts."""
     dtype = np.result_type(y1, y2)
     floor = _EXP_FLOOR[np.dtype(dtype)]
-    logit = (y1, y2, y3 if y3 is not None else None)
+    logit = (y1, y2, y3)
     m = np.maximum(y1, y2)
     if y3 is not None:
         m = np.maximum(m, y3)

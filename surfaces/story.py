@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from surfaces.descent import Trajectory
+from surfaces.palette import LOSS_NAMES
 from surfaces.settings import OPTIMIZER_LABELS, LabSettings
-
-LOSS_LABELS = {"mse": "Mean square error", "cross_entropy": "Cross-entropy"}
 
 __all__ = ["explanation", "markdown_table", "outcome", "summary"]
 
@@ -110,7 +109,7 @@ def summary(trajs: Mapping[str, Trajectory], left_at: Mapping[str, int | None],
         hit = t.steps_to(threshold)
         end = t.points[-1]
         rows.append({
-            "loss": LOSS_LABELS[loss],
+            "loss": LOSS_NAMES[loss],
             f"steps to loss ≤ {threshold:g}": str(hit) if hit is not None
             else f"never in {t.steps} steps",
             "final loss": f"{t.losses[-1]:.4g}",

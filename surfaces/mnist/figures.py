@@ -1,7 +1,7 @@
 """Figures of the live MNIST page: arrays in, plotly go.Figure out; draws, never trains.
 
-Both runs keep the colours the whole app uses for the two losses (surfaces/figures.py's
-LOSS_COLORS, pinned equal by a test): cross-entropy green, MSE orange; test curves are also
+Both runs keep the colours the whole app uses for the two losses
+(`surfaces.palette.LOSS_COLORS`): cross-entropy green, MSE orange; test curves are also
 dashed with markers, so they do not rely on colour alone.
 Axes are laid out by hand rather than with make_subplots, which costs tens of
 milliseconds per call and these figures are redrawn twice a second while training.
@@ -17,8 +17,10 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
-CE_COLOR = "#2b8a3e"  # cross-entropy run: green, as on the error-surface page
-MSE_COLOR = "#e8590c"  # MSE run: orange
+from surfaces.palette import LOSS_COLORS
+
+CE_COLOR = LOSS_COLORS["cross_entropy"]  # green, as on the error-surface page
+MSE_COLOR = LOSS_COLORS["mse"]  # orange
 RUN_COLORS = {"cross_entropy": CE_COLOR, "mse": MSE_COLOR}
 RUN_NAMES = {"cross_entropy": "cross-entropy", "mse": "MSE"}
 FONT = {"size": 16}  # readable from the back of a lecture hall
