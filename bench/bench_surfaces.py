@@ -76,7 +76,7 @@ def _rerun_times(script: Path, key: str, values: list[float]) -> list[float]:
 def bench_rerun(repeats: int) -> dict:
     # Every value is new to the lab, so each move really recomputes both 200-step paths.
     values = [8.0 - 0.5 * (i + 1) for i in range(repeats)]
-    lab = ROOT / "views" / "surface_lab.py"
+    lab = ROOT / "pages" / "surface_lab.py"
     ref = ROOT / "bench" / "reference_app.py"
     # Interleave the two apps so that machine noise hits both alike.
     lab_t, ref_t = [], []
@@ -91,7 +91,7 @@ def bench_rerun(repeats: int) -> dict:
 def bench_bytes() -> dict:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "views" / "surface_lab.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "pages" / "surface_lab.py"), default_timeout=120)
     at.run()
     names = iter(["3-D surfaces", "maps", "curves"])
     return {

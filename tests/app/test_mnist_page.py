@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from surfaces.mnist import jobs
 
-PAGE = str(Path(__file__).resolve().parents[2] / "views" / "mnist_training.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "mnist_training.py")
 WIDGET_KINDS = ("selectbox", "radio", "select_slider", "number_input")
 LOSS_TRACES = ["cross-entropy · train", "cross-entropy · test", "MSE · train", "MSE · test"]
 

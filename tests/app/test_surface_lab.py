@@ -12,7 +12,7 @@ from lab_components.plotly_view.testing import decode, figures_in
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "views" / "surface_lab.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "surface_lab.py")
 
 
 def run(query: dict | None = None) -> AppTest:

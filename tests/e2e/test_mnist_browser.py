@@ -31,7 +31,7 @@ from .waiting import poll
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-PAGE = "views/mnist_training.py"
+PAGE = "pages/mnist_training.py"
 ENV = {"LSL_MNIST_SOURCE": "subset"}
 # Points drawn in the curves chart: plotly's own count of what it has rendered.
 POINTS_JS = """() => {

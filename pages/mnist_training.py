@@ -16,7 +16,10 @@ import uuid
 
 import streamlit as st
 
+from lab_components.navigation import ensure_routed
 from surfaces.mnist import figures, jobs
+
+ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes via the router
 
 MODELS = {
     "softmax": "Softmax regression (784 → 10)",

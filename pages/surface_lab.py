@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 from plotly.io.json import to_json_plotly
 
+from lab_components.navigation import ensure_routed
 from lab_components.plotly_view import plotly_view
 from lab_components.plotly_view.encoding import figure_json
 from surfaces import figures as F
@@ -20,6 +21,8 @@ from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
 from surfaces.grid import error_surfaces
 from surfaces.story import explanation, markdown_table, summary
+
+ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes via the router
 
 STATE = "lab_settings"  # the last valid LabSettings of this session
 NOTES = "lab_url_notes"  # what was wrong with the link this session was opened with

@@ -1,0 +1,117 @@
+"""The app's pages and the one router that runs them.
+
+`app.py` calls `run_app()`: it registers every page of `PAGES` with `st.navigation` and runs
+the chosen one inside an error boundary, so that no exception reaches a visitor as a
+traceback (a sentence on the page; the details go to the server log).
+
+Deep links. With a `pages/` folder beside `app.py`, Streamlit starts every server process in
+its old automatic-pages mode (`PagesManager.uses_pages_directory`), which lasts until the
+first `st.navigation` call of the process. In that mode a first request whose path names a
+file in `pages/` (say `/mnist_training`) runs that file directly and bypasses `app.py`.
+Two guards close this:
+- every page's `url_path` differs from every file name in `pages/`, so a link the app hands
+  out never names a file;
+- every page file calls `ensure_routed(__file__)` first: when Streamlit ran the file
+  directly, it registers the app's pages and switches to the same page through the router,
+  query parameters and all.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
+
+__all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG = logging.getLogger("loss_surface_lab")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file under pages/, its URL path (never a file's name) and its title."""
+
+    file: str
+    url_path: str
+    title: str
+    icon: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/surface_lab.py", "lab", "Error-surface lab", ":material/landscape:",
+             default=True),
+    PageSpec("pages/mnist_training.py", "mnist", "Live MNIST training",
+             ":material/model_training:"),
+)
+
+# Shown instead of a traceback; the traceback goes to the server log.
+ERROR_SENTENCE = (
+    "Something went wrong while drawing this part of the page. Move a slider or reload the "
+    "page to try again; the details are in the server's log."
+)
+
+
+def _st_pages() -> dict[str, st.Page]:
+    """file -> st.Page, in the order of PAGES."""
+    out = {}
+    for spec in PAGES:
+        url_path = "" if spec.default else spec.url_path
+        out[spec.file] = st.Page(spec.file, title=spec.title, icon=spec.icon,
+                                 url_path=url_path or None, default=spec.default)
+    return out
+
+
+def run_app() -> None:
+    """Register the pages and run the chosen one, errors turned into a sentence."""
+    st.set_page_config(page_title="Loss Surface Lab", page_icon=":material/landscape:",
+                       layout="wide")
+    page = st.navigation(list(_st_pages().values()))
+    with error_boundary():
+        page.run()
+
+
+def ensure_routed(page_file: str) -> None:
+    """First call of every page file: if Streamlit's automatic page discovery ran the file
+    directly (the server's first request named it), go through the router instead."""
+    if not PagesManager.uses_pages_directory:
+        return  # app.py's st.navigation is in charge
+    relative = Path(page_file).resolve().relative_to(ROOT).as_posix()
+    pages = _st_pages()
+    st.navigation(list(pages.values()), position="hidden")  # leaves automatic-pages mode
+    st.switch_page(pages.get(relative, next(iter(pages.values()))),
+                   query_params=st.query_params.to_dict())
+
+
+@contextmanager
+def error_boundary(sentence: str = ERROR_SENTENCE) -> Iterator[None]:
+    """Run a page (or a fragment) body; an exception becomes one sentence and a log entry.
+
+    Streamlit's own control flow (st.rerun, st.stop, a new widget value) raises
+    BaseException subclasses, which pass through untouched.
+    """
+    try:
+        yield
+    except Exception:
+        LOG.exception("Page error")
+        st.error(sentence, icon=":material/error:")
+
+
+def guarded(function: Callable) -> Callable:
+    """Decorator form of `error_boundary`, for fragments (they rerun without the page)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with error_boundary():
+            return function(*args, **kwargs)
+
+    return wrapper
