@@ -41,6 +41,8 @@ THIRD_PARTY = (
     "torch.optim",
     "PIL.Image",
     "streamlit.components.v1",
+    "streamlit.components.v1.component_arrow",
+    "streamlit.material_icon_names",
     "streamlit.dataframe_util",
     "streamlit.elements.plotly_chart",
 )
@@ -60,6 +62,8 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.lang",
+    "lab_components.settings_ui",
 )
 
 MODULES = THIRD_PARTY + OWN
@@ -76,15 +80,41 @@ def preload(modules: tuple[str, ...] = MODULES) -> list[str]:
     return failed
 
 
-def _touch_lazy_attributes() -> None:
-    """Plotly resolves `go.Figure`, `go.Surface`, ... lazily (module __getattr__): do it now."""
+def warm_up() -> None:
+    """Run once what the first page runs do, so that every module imported lazily on first
+    use (torch.optim's torch._dynamo, sympy and mpmath; plotly's graph_objs submodules;
+    Streamlit's component arrow code) is imported here, and the default lab's surfaces are
+    computed before the first visitor asks."""
     import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
 
+    from surfaces import figures as F
+    from surfaces.descent import HYPER_DEFAULTS, OPTIMIZERS, descend_many
+    from surfaces.grid import error_surfaces
+    from surfaces.i18n import LANGUAGES
+
+    surf = error_surfaces(lo=-3.0, hi=3.0, n=11, y3=-1000.0, target=0)
+    for opt in OPTIMIZERS:  # each torch.optim class's first step imports its own modules
+        trajs = descend_many(["mse", "cross_entropy"], (-2.0, 2.0), optimizer=opt, lr=1.0,
+                             steps=3, y3=-1000.0, target=0, **HYPER_DEFAULTS[opt])
+    # a run that leaves the square and diverges draws every kind of mark
+    trajs = descend_many(["mse", "cross_entropy"], (-2.0, 2.0), optimizer="sgd", lr=30000.0,
+                         steps=3, y3=-1000.0, target=0)
+    paths = {loss: F.ClippedPath(t, 3.0, -1000.0, 0) for loss, t in trajs.items()}
+    for lang in LANGUAGES:
+        for projector in (False, True):
+            figs = (F.surfaces_3d(surf, projector=projector, lang=lang),
+                    F.surface_maps(surf, projector=projector, lang=lang),
+                    F.curves(trajs, threshold=0.01, projector=projector, lang=lang))
+            for fig in figs:
+                fig.to_json()
+            traces = F.path_traces_3d(paths, projector=projector, lang=lang) + \
+                F.path_traces_map(paths, projector=projector, lang=lang)
+            to_json_plotly([t.to_plotly_json() for t in traces])
     for name in ("Figure", "Surface", "Scatter3d", "Scatter", "Contour", "Heatmap",
                  "Scatterternary", "Bar", "Image"):
         getattr(go, name, None)
-    go.Figure().to_plotly_json()
 
 
 FAILED = preload()
-_touch_lazy_attributes()
+warm_up()
