@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 from surfaces.descent import Trajectory, descend_many
+from surfaces.i18n import DEFAULT, TABLES, placeholders
 from surfaces.settings import PRESETS, LabSettings
 from surfaces.story import explanation, markdown_table, outcome, summary
 
@@ -169,3 +172,82 @@ def test_markdown_table_has_a_header_a_rule_and_one_line_per_row():
     rows = [{"a": "1", "b": "x"}, {"a": "2", "b": "y"}]
     assert markdown_table(rows).splitlines() == ["| a | b |", "|---|---|", "| 1 | x |",
                                                  "| 2 | y |"]
+
+
+# ---- every word in the visitor's language (gaps found by mutation testing) -----------------
+
+def _pseudo_table() -> dict[str, str]:
+    """A made-up language: each text is «key» followed by its placeholders, so a text looked
+    up in another language, a raw key or an unfilled placeholder stands out."""
+    return {key: f"«{key}»" + "".join(f"[{name}={{{name}}}]" for name in sorted(placeholders(t)))
+            for key, t in TABLES[DEFAULT].items()}
+
+
+def _not_in_pseudo(text: str) -> str:
+    """What is left of `text` once the pseudo-language's markers and numbers are taken out."""
+    text = re.sub(r"«[^»]*»|\[\w+=", "", text)
+    return re.sub(r"\d+(?:\.\d+)?(?:e[-+]\d+)?", "", text)
+
+
+@pytest.fixture
+def pseudo(monkeypatch) -> str:
+    monkeypatch.setitem(TABLES, "qps", _pseudo_table())
+    return "qps"
+
+
+@pytest.mark.parametrize("changes", [
+    {}, {"target": 2, "y1": 8.0, "y2": -8.0}, {"target": 3}, {"y3": 0.0},
+    {"opt": "adam", "lr": 0.3}, {"opt": "adam", "lr": 0.3, "eps": 1e-3},
+    {"opt": "rmsprop", "lr": 0.1}, {"opt": "adagrad", "lr": 1.0}, {"lr": 30000.0},
+    {"steps": 5},
+], ids=str)
+def test_explanation_and_table_come_whole_from_the_visitors_language(pseudo, changes):
+    s = LabSettings().with_(**changes)
+    trajs = runs(s)
+    text = explanation(s, trajs, pseudo)
+    rows = summary(trajs, {"mse": None, "cross_entropy": 2}, s.thr, pseudo)
+    table = "\n".join(f"{k} {v}" for row in rows for k, v in row.items())
+    for shown in (text, table):
+        left = _not_in_pseudo(shown)
+        assert not re.search(r"[A-Za-z]", left), left  # no English text, key or None
+
+
+def test_the_table_reports_each_runs_last_point_and_loss():
+    # Distinct values at every step: "final" must be the last one.
+    traj = Trajectory("mse", "sgd", points=np.array([[0.0, 0.5], [1.0, 2.0], [3.0, 4.0]]),
+                      losses=np.array([3.0, 2.0, 1.0]), grad_norms=np.ones(3), diverged_at=None)
+    mse, ce = summary({"mse": traj, "cross_entropy": traj}, {"mse": None, "cross_entropy": None},
+                      0.01)
+    assert mse["final point (y1, y2)"] == ce["final point (y1, y2)"] == "(3, 4)"
+    assert mse["final loss"] == ce["final loss"] == "1"
+    assert mse["steps to loss ≤ 0.01"] == "never in 2 steps"
+
+
+def test_direction_and_wrong_classes_follow_the_target(default_text):
+    # d = y1 - y2: (∂d/∂y1, ∂d/∂y2) = (1, -1); the wrong answers are classes 2 and 3.
+    assert "(∂d/∂y1, ∂d/∂y2) = (1, -1)" in default_text
+    assert "Classes 2 and 3 are the wrong answers" in default_text
+    s = LabSettings(target=3)
+    text = explanation(s, runs(s))
+    assert "ŷ = [0, 0, 1]" in text and "Classes 1 and 2 are the wrong answers" in text
+
+
+@pytest.mark.parametrize("opt", ["adagrad", "rmsprop", "adam"])
+def test_every_adaptive_optimizer_explains_the_rescue(opt):
+    s = LabSettings(opt=opt, lr=0.3)
+    assert "rescue MSE" in explanation(s, runs(s))
+
+
+def test_the_ratio_is_said_only_when_cross_entropys_gradient_is_larger():
+    # Pinned y3, d = y1 - y2: the ratio is 1 / (4 p (1 - p)) with p = σ(d); at d = ln 5,
+    # p = 5/6 and the ratio is 36/20 = 1.8, which the sentence rounds to 2.
+    half = float(np.log(5) / 2)
+    s = LabSettings(y1=half, y2=-half)
+    ratio = torch_grad_norm("cross_entropy", s) / torch_grad_norm("mse", s)
+    assert ratio == pytest.approx(1.8)
+    assert ", 2 times smaller." in explanation(s, runs(s))
+    # Nearly right, with class 3 holding a little: cross-entropy's gradient is the smaller.
+    s = LabSettings(y1=48.0, y2=-49.0, y3=10.0)
+    assert torch_grad_norm("cross_entropy", s) < torch_grad_norm("mse", s)
+    text = explanation(s, runs(s))
+    assert "times smaller" not in text and "for MSE**." in text
