@@ -62,3 +62,8 @@ def test_a_missing_key_or_language_falls_back_without_raising():
     assert tr("no.such.key", "zh-Hans") == "no.such.key"
     # a placeholder left unfilled stays visible instead of raising
     assert "{k}" in tr("fig.left_plot", "en", wrong=1)
+
+
+def test_placeholders_are_the_names_str_format_looks_up():
+    # str.format asks its arguments for the name before any .attribute or [index]
+    assert placeholders("{a.real} and {b[0]}, {c:.2f}, {{literal}} and {a}") == {"a", "b", "c"}
