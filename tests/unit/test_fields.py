@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from surfaces.fields import Field, FieldTable
-from surfaces.settings import DEFAULTS, to_query
+from surfaces.settings import DEFAULTS, TABLE, to_query
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -78,3 +78,31 @@ def test_a_table_that_disagrees_with_its_dataclass_is_an_exact_error():
 def test_the_camera_goes_into_the_link_to_three_decimals():
     # Short links: a dragged camera has 16 digits, three are plenty for the view.
     assert to_query(DEFAULTS.with_(cam=(1.23456, -0.5, 2.0)))["cam"] == "1.235,-0.5,2"
+
+
+# ---- coerce: a widget's state or a hand-sent message, never trusted --------------------------
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("span", 12.0, (12.0, None)),  # allowed: kept as it is
+    ("span", 99.0, (50.0, "out_of_range")),  # clamped to hi
+    ("span", None, (10.0, "invalid")),  # the default
+    ("span", True, (10.0, "invalid")),  # a bool is not a number here
+    ("span", "abc", (10.0, "invalid")),
+    ("steps", 12.7, (13, "out_of_range")),  # an int field rounds
+    ("lr", 0.5, (0.3, "not_offered")),  # the nearest choice on a log scale
+    ("opt", "sgd", ("sgd", None)),
+    ("opt", "lbfgs", ("sgd", "unknown")),
+    ("projector", None, (False, "invalid")),
+    ("projector", "1", (True, None)),
+    ("cam", (20.0, 0.0, 0.0), (None, "invalid")),  # outside [-10, 10]
+    ("cam", [1.0, 2.0, 3.0], ((1.0, 2.0, 3.0), None)),  # a list from JSON becomes the tuple
+])
+def test_coerce_keeps_an_allowed_value_and_fixes_any_other(name, value, expected):
+    field = next(f for f in TABLE.fields if f.name == name)
+    assert field.coerce(value, getattr(DEFAULTS, name)) == expected
+
+
+def test_choice_keys_name_the_language_table_entry():
+    assert TABLE.choice_key("opt", "adam") == "opt.adam"
+    assert TABLE.choice_key("target", 2) == "lab.class.2"
+    assert TABLE.choice_key("lr", 0.1) is None  # numbers need no translation
