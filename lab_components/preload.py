@@ -1,12 +1,17 @@
 """Import, once per server process, every module a page may need.
 
-Why: Streamlit runs each session's script in its own thread, and a rerun that a new widget
-value triggers can start while the previous run of the same session is still finishing
-(fast reruns). A module imported for the first time inside one run is in `sys.modules`
-half-initialised until that import returns; code in an overlapping run that looks it up
-without importing it (plotly's `get_module("pandas", should_load=False)`, which is
-`sys.modules.get`) then finds the half-built module: `AttributeError: partially initialized
-module 'pandas' has no attribute 'NaT'`, the first visitor's traceback.
+Why: with `runner.fastReruns` (Streamlit's default), a new widget value does not wait for
+the running script: `AppSession.request_rerun` tells the current ScriptRunner to stop, which
+happens only at its next `st.*` call, and at once starts a new ScriptRunner thread. For a
+moment two runs of the same session execute page code side by side. A module imported for
+the first time inside the old run (pandas, first imported by the component call when the
+camera travels back as an argument) is in `sys.modules` half-initialised until its import
+returns; the new run's plotly code looks it up without importing it (`get_module("pandas",
+should_load=False)`, i.e. `sys.modules.get`) and gets the half-built module:
+`AttributeError: partially initialized module 'pandas' has no attribute 'NaT'`, the first
+visitor's traceback. The same holds for every module imported lazily on first use: torch's
+optimisers import torch._dynamo (and sympy) on their first step, plotly its graph_objs
+submodules, Streamlit its component and icon modules.
 
 An `import` statement, unlike `sys.modules.get`, waits for a module that another thread is
 still initialising. So the router (`app.py`, through `lab_components.navigation`) imports this
