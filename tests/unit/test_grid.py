@@ -197,3 +197,31 @@ def test_blockwise_full_grid_equals_one_pass_over_the_grid(target):
     for loss in ("mse", "cross_entropy"):
         np.testing.assert_array_equal(surf.z[loss], z[loss])
         np.testing.assert_array_equal(surf.grad[loss], g[loss])
+
+
+# ---- gaps found by mutation testing (docs/testing.md) ---------------------------------------
+
+@pytest.mark.parametrize("y3", [-10.0, 0.0])
+@pytest.mark.parametrize("target", [0, 2])
+def test_a_page_sized_grid_equals_the_pointwise_losses_in_every_row(y3, target):
+    """101 rows: several row blocks, every one of them filled; y3 = -10 is in reach of the
+    square's corner (-10, -10), so class 3 must count there."""
+    surf = error_surfaces(lo=-10, hi=10, n=101, y3=y3, target=target, grads=True)
+    logits = grid_logits(surf)
+    for name in L.LOSSES:
+        np.testing.assert_allclose(surf.z[name], L.loss(name, logits, target),
+                                   **TOL[np.float32])
+        np.testing.assert_allclose(surf.grad[name], L.loss_grad(name, logits, target)[..., :2],
+                                   **TOL[np.float32])
+        assert surf.grad[name].dtype == surf.z[name].dtype == np.float32
+
+
+def test_the_smallest_grid_is_the_four_corners_and_the_defaults_are_the_lectures():
+    surf = error_surfaces(n=2, y3=0.0)
+    assert surf.y1s.tolist() == [-10.0, 10.0]
+    np.testing.assert_allclose(surf.z["cross_entropy"],
+                               L.cross_entropy(grid_logits(surf), 0), **TOL[np.float32])
+    lecture = error_surfaces(n=5)  # class 1, y3 = -1000, y1, y2 in [-10, 10]
+    assert (lecture.target, lecture.y3) == (0, -1000.0)
+    np.testing.assert_allclose(lecture.z["mse"], L.mse(grid_logits(lecture), 0),
+                               **TOL[np.float32])
