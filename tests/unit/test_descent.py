@@ -306,3 +306,29 @@ def test_bad_arguments_raise_exact_messages(call, message):
 
 def test_every_optimizer_has_its_hyper_parameter_table():
     assert set(descent.HYPER_DEFAULTS) == set(OPTIMIZERS)
+
+
+# ---- gaps found by mutation testing (docs/testing.md) ---------------------------------------
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize(("start", "y3", "target"), [
+    ((0.0, 800.0), -1000.0, 0),  # y2 is the largest logit by far more than exp() can take
+    ((0.0, 1.0), 800.0, 2),  # so is the pinned y3
+])
+def test_descent_is_stable_when_any_logit_dominates(name, start, y3, target):
+    traj = descend(name, start, lr=0.5, steps=5, y3=y3, target=target)
+    points, values, norms = gd_reference(name, start, lr=0.5, steps=5, y3=y3, target=target)
+    assert traj.diverged_at is None and np.isfinite(traj.losses).all()
+    np.testing.assert_allclose(traj.points, points, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(traj.losses, values, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(traj.grad_norms, norms, rtol=1e-8, atol=1e-14)
+
+
+def test_a_point_exactly_on_the_bound_has_not_left_it():
+    kw = {"lr": 3.0, "steps": 30, "y3": -1000.0, "target": 0}
+    free = descend_many(["cross_entropy"], (-1.0, 1.0), bound=1e9, **kw)["cross_entropy"]
+    edge = float(np.abs(free.points[5]).max())
+    assert np.abs(free.points[6]).max() > edge  # the run keeps going outwards
+    traj = descend_many(["cross_entropy"], (-1.0, 1.0), bound=edge, **kw)["cross_entropy"]
+    assert traj.diverged_at == 6
+    np.testing.assert_array_equal(traj.points[:6], free.points[:6])
