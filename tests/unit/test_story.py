@@ -246,6 +246,10 @@ def test_the_ratio_is_said_only_when_cross_entropys_gradient_is_larger():
     ratio = torch_grad_norm("cross_entropy", s) / torch_grad_norm("mse", s)
     assert ratio == pytest.approx(1.8)
     assert ", 2 times smaller." in explanation(s, runs(s))
+    # At d = 0 (p = 1/2) the two gradients are equal: nothing is "1 times smaller".
+    s = LabSettings(y1=0.0, y2=0.0)
+    assert torch_grad_norm("cross_entropy", s) == pytest.approx(torch_grad_norm("mse", s))
+    assert "times smaller" not in explanation(s, runs(s))
     # Nearly right, with class 3 holding a little: cross-entropy's gradient is the smaller.
     s = LabSettings(y1=48.0, y2=-49.0, y3=10.0)
     assert torch_grad_norm("cross_entropy", s) < torch_grad_norm("mse", s)
