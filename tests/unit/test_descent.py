@@ -332,3 +332,7 @@ def test_a_point_exactly_on_the_bound_has_not_left_it():
     traj = descend_many(["cross_entropy"], (-1.0, 1.0), bound=edge, **kw)["cross_entropy"]
     assert traj.diverged_at == 6
     np.testing.assert_array_equal(traj.points[:6], free.points[:6])
+    # from the divergence on, every curve holds its last good value
+    np.testing.assert_array_equal(traj.points[6:], np.broadcast_to(free.points[5], (25, 2)))
+    np.testing.assert_array_equal(traj.losses[6:], free.losses[5])
+    np.testing.assert_array_equal(traj.grad_norms[6:], free.grad_norms[5])
