@@ -336,3 +336,12 @@ def test_a_point_exactly_on_the_bound_has_not_left_it():
     np.testing.assert_array_equal(traj.points[6:], np.broadcast_to(free.points[5], (25, 2)))
     np.testing.assert_array_equal(traj.losses[6:], free.losses[5])
     np.testing.assert_array_equal(traj.grad_norms[6:], free.grad_norms[5])
+
+
+def test_called_without_y3_target_or_optimizer_it_is_the_lectures_descent():
+    # class 1 (index 0), y3 = -1000, plain gradient descent
+    traj = descend("cross_entropy", (-8.0, 8.0), lr=1.0, steps=20)
+    points, values, _ = gd_reference("cross_entropy", (-8.0, 8.0), lr=1.0, steps=20,
+                                     y3=-1000.0, target=0)
+    np.testing.assert_allclose(traj.points, points, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(traj.losses, values, rtol=1e-10, atol=1e-12)
