@@ -340,8 +340,9 @@ def test_a_point_exactly_on_the_bound_has_not_left_it():
 
 def test_called_without_y3_target_or_optimizer_it_is_the_lectures_descent():
     # class 1 (index 0), y3 = -1000, plain gradient descent
-    traj = descend("cross_entropy", (-8.0, 8.0), lr=1.0, steps=20)
     points, values, _ = gd_reference("cross_entropy", (-8.0, 8.0), lr=1.0, steps=20,
                                      y3=-1000.0, target=0)
-    np.testing.assert_allclose(traj.points, points, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(traj.losses, values, rtol=1e-10, atol=1e-12)
+    for traj in (descend("cross_entropy", (-8.0, 8.0), lr=1.0, steps=20),
+                 descend_many(["cross_entropy"], (-8.0, 8.0), lr=1.0, steps=20)["cross_entropy"]):
+        np.testing.assert_allclose(traj.points, points, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(traj.losses, values, rtol=1e-10, atol=1e-12)
