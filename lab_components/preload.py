@@ -60,6 +60,7 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.widget_guard",
 )
 
 MODULES = THIRD_PARTY + OWN

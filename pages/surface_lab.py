@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 from plotly.io.json import to_json_plotly
 
+from lab_components import widget_guard
 from lab_components.navigation import ensure_routed
 from lab_components.plotly_view import plotly_view
 from lab_components.plotly_view.encoding import figure_json
@@ -144,6 +145,11 @@ for note in st.session_state[NOTES][:1]:
     more = len(st.session_state[NOTES]) - 1
     st.warning(f"This link had bad settings, fixed: {'; '.join(st.session_state[NOTES])}"
                if more else f"This link had a bad setting, fixed: {note}", icon="⚠️")
+dropped = [S.FIELD[k[len(_key("")):]].label for k in widget_guard.rejected()
+           if k[len(_key("")):] in S.FIELD]
+if dropped:  # sent over the websocket by something other than these widgets
+    st.warning(f"Ignored a value for {', '.join(dropped)} that this page cannot take; "
+               "kept the previous one.", icon="⚠️")
 if st.session_state.get(PRESET) in S.PRESETS:
     st.info(S.PRESETS[st.session_state[PRESET]].story, icon="💡")
 if settings.projector:
