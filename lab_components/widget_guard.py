@@ -9,8 +9,9 @@ it and the visitor sees an error box instead of the lab.
 `install()` wraps `SessionState.set_widgets_from_proto`, the one place where fresh client
 values enter a session. A value whose type is not the widget's, that the widget's own
 deserialiser rejects, or that lies outside a slider's range is dropped before Streamlit sees
-it, so the widget keeps its previous value; `rejected()` names the widgets (by key) whose
-values were dropped for the current run, so that the page can say so in one line.
+it, so the widget keeps its previous value; `rejected()` gives, for the current run, each
+dropped widget's key and what was sent, so that the page can say so in one line
+(`lab_components.settings_ui.PageState.current` does, through the field table's notes).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from streamlit.runtime.state.session_state import SessionState
 
 __all__ = ["REJECTED_KEY", "check", "install", "rejected"]
 
-REJECTED_KEY = "_lsl_rejected_widgets"  # session-state key: widget keys dropped this run
+REJECTED_KEY = "_lsl_rejected_widgets"  # session state: {widget key: what was sent} this run
 LOG = logging.getLogger("loss_surface_lab.widget_guard")
 _TRIGGERS = {"trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value"}
 _lock = threading.Lock()
@@ -54,7 +55,7 @@ def check(metadata: Any, state: Any) -> str | None:
 def _guarded(original):
     @functools.wraps(original)
     def set_widgets_from_proto(self: SessionState, widget_states) -> None:
-        keep, dropped = [], []
+        keep, dropped = [], {}
         for state in widget_states.widgets:
             metadata = self._new_widget_state.widget_metadata.get(state.id)
             why = None if metadata is None else check(metadata, state)
@@ -63,11 +64,11 @@ def _guarded(original):
                 continue
             key = self._key_id_mapper.id_key_mapping.get(state.id, state.id)
             LOG.warning("Dropped a client value for widget %s: %s", key, why)
-            dropped.append(key)
+            dropped[key] = _sent(state)
         if dropped:  # in place: the caller keeps this proto as the interaction's states
             del widget_states.widgets[:]
             widget_states.widgets.extend(keep)
-        self._new_session_state[REJECTED_KEY] = tuple(dropped)
+        self._new_session_state[REJECTED_KEY] = dropped
         original(self, widget_states)
 
     set_widgets_from_proto.lsl_guarded = True
@@ -81,6 +82,17 @@ def install() -> None:
             SessionState.set_widgets_from_proto = _guarded(SessionState.set_widgets_from_proto)
 
 
-def rejected() -> tuple[str, ...]:
-    """Keys of the widgets whose client values were dropped before this run."""
-    return tuple(st.session_state.get(REJECTED_KEY, ()))
+def rejected() -> dict[str, str]:
+    """{widget key: what the client sent} for the values dropped before this run."""
+    return dict(st.session_state.get(REJECTED_KEY, {}))
+
+
+def _sent(state: Any) -> str:
+    """What a WidgetState carried, in at most 40 characters."""
+    try:
+        value = unpack_widget_state_value(state)
+        value = list(value) if hasattr(value, "__len__") and not isinstance(value, str) else value
+        text = repr(value)
+    except Exception:  # noqa: BLE001
+        text = state.WhichOneof("value") or "nothing"
+    return text if len(text) <= 40 else text[:37] + "..."
