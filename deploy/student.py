@@ -1,17 +1,18 @@
 """One browser tab without the browser: Streamlit's websocket protocol, spoken by asyncio.
 
 A tab does what the browser's app does on the wire, and nothing it draws:
-- GET / first (the XSRF cookie, and a load balancer's sticky cookie), then open
+- GET / and /_stcore/health first (a load balancer's sticky cookie, the XSRF cookie), open
   `/_stcore/stream` with the subprotocols ["streamlit", xsrf token] and those cookies;
 - send BackMsg.rerun_script with a ClientState: the URL's query and page, the widget values
   it holds (a moved slider keeps its value, a pressed button is a one-shot trigger), and the
   hashes of the big messages it has cached (the server then sends a `ref_hash` instead);
-- read ForwardMsgs: `new_session` (a full run starts: pages, config), `delta` elements by
+- read ForwardMsgs: `new_session` (a run starts; without fragment ids a full one: pages,
+  config, the page drawn afresh), `delta` elements by
   their delta path (widget ids come from there), `auto_rerun` (a fragment with run_every:
   the tab reruns that fragment on its own timer, as the browser does), `page_info_changed`
   (the query the page wrote), `script_finished`.
 
-Used by bench/load.py (simulated students) and tests/deploy (hostile and broken clients).
+Used by bench/load.py (simulated students) and tests/hosting (hostile and broken clients).
 Every wait is bounded.
 """
 
@@ -108,10 +109,11 @@ class Tab:
 
     async def connect(self, timeout: float = 30.0) -> None:
         """GET / for the cookies (if none were given), then open the websocket."""
-        if XSRF_COOKIE not in self.cookies:
-            _, _, set_cookies, _ = await asyncio.to_thread(
-                http_get, self.base_url + "/", self.cookies, timeout)
-            self.cookies.update(set_cookies)
+        if XSRF_COOKIE not in self.cookies:  # the page, then the health check that the
+            for path in ("/", "/_stcore/health"):  # app pings first (it sets the XSRF cookie)
+                _, _, set_cookies, _ = await asyncio.to_thread(
+                    http_get, self.base_url + path, self.cookies, timeout)
+                self.cookies.update(set_cookies)
         parts = urlsplit(self.base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         protocols = ["streamlit"] + ([self.cookies[XSRF_COOKIE]] if XSRF_COOKIE in self.cookies
@@ -245,7 +247,7 @@ class Tab:
     async def _finish(self, waiter: _Waiter, timeout: float) -> Run:
         try:
             await asyncio.wait_for(asyncio.shield(waiter.future), timeout)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise Dropped(f"no script_finished within {timeout:.0f} s") from None
         finally:
             with contextlib.suppress(ValueError):
@@ -283,8 +285,9 @@ class Tab:
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
-            self.elements.clear()
-            self._stop_timers()
+            if not msg.metadata.run.fragment_ids:  # a full run: the page is drawn afresh
+                self.elements.clear()
+                self._stop_timers()
             self.config = msg.new_session.config
             self.page_hash = msg.new_session.page_script_hash
             self.pages = {p.url_pathname or p.page_name: p.page_script_hash

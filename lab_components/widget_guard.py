@@ -47,7 +47,11 @@ def check(metadata: Any, state: Any) -> str | None:
     serde = getattr(metadata.deserializer, "__self__", None)
     lo, hi = getattr(serde, "min_value", None), getattr(serde, "max_value", None)
     if kind == "double_array_value" and isinstance(lo, int | float) and isinstance(hi, int | float):
-        if not all(math.isfinite(v) and lo <= v <= hi for v in state.double_array_value.data):
+        data = state.double_array_value.data
+        single = getattr(serde, "single_value", None)
+        if single is not None and len(data) != (1 if single else 2):
+            return f"{len(data)} values where the slider takes {1 if single else 2}"
+        if not all(math.isfinite(v) and lo <= v <= hi for v in data):
             return f"outside [{lo:g}, {hi:g}]"
     return None
 
