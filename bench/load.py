@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import random
+import signal
 import statistics
 import sys
 import threading
@@ -41,13 +42,18 @@ sys.path.insert(0, str(ROOT))  # deploy/ is not an installed package
 from common import cpu_model  # noqa: E402 - bench/ is on sys.path when run as a script
 
 from deploy.cluster import Cluster  # noqa: E402
-from deploy.student import Dropped, Tab  # noqa: E402
+from deploy.student import (  # noqa: E402
+    PRESETS,
+    SLIDER,
+    TRAIN,
+    Dropped,
+    Tab,
+    choose_long_training,
+    training,
+)
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_load:start -->", "<!-- bench_load:end -->"
-SLIDER = "Start y1"
-PRESETS = ("The slide", "Adam rescues MSE", "Unpin y3")
-DEEP = "Deeper MLP (784 → 256 → 64 → 16 → 10)"
 MAX_STUDENTS = 400
 MAX_SECONDS = 900
 RUN_TIMEOUT_S = 60.0
@@ -100,21 +106,20 @@ async def lab_student(url: str, deadline: float, stats: Stats, rng: random.Rando
 
 
 async def trainer(url: str, deadline: float, stats: Stats) -> None:
-    """Open the MNIST page, train the deeper MLP for 50 epochs, keep the tab open."""
+    """Open the MNIST page, train the deeper MLP for a long run, keep the tab open."""
     tab = Tab(url, path="mnist")
     try:
         run = await tab.open(timeout=RUN_TIMEOUT_S)
         stats.opens.append(run.seconds)
-        tab.choose("selectbox", "Model", string_value=DEEP)
-        tab.choose("number_input", "Epochs", double_value=50)
+        choose_long_training(tab)
         await tab.rerun(timeout=RUN_TIMEOUT_S)
-        run = await tab.rerun(triggers=[tab.press("Train")], timeout=RUN_TIMEOUT_S)
+        run = await tab.rerun(triggers=[tab.press(TRAIN)], timeout=RUN_TIMEOUT_S)
         stats.count_errors("train", run)
         stats.trainers_started += 1
         seen = False
         while time.monotonic() < deadline:  # the fragments' timers poll the job meanwhile
             await asyncio.sleep(1.0)
-            seen = seen or any(t.startswith("Training") for t in tab.texts("progress"))
+            seen = seen or training(tab)
             if tab.closed_code is not None:
                 raise Dropped(f"closed ({tab.closed_code})")
         stats.trainers_training += seen
@@ -137,6 +142,8 @@ class Sampler(threading.Thread):
         self.rss: list[float] = []
         self._stop_event = threading.Event()
         self._cpu0 = self._cpu()
+        self._me = psutil.Process()  # the simulated students share the machine's cores
+        self._me0 = sum(self._me.cpu_times()[:2])
         self._t0 = time.monotonic()
 
     def _cpu(self) -> float:
@@ -163,6 +170,8 @@ class Sampler(threading.Thread):
         self.join(2)
         wall = time.monotonic() - self._t0
         return {"cpu_percent": round(100 * (self._cpu() - self._cpu0) / wall, 1),
+                "client_cpu_percent": round(
+                    100 * (sum(self._me.cpu_times()[:2]) - self._me0) / wall, 1),
                 "rss_mb_max": round(max(self.rss, default=self.rss_mb()), 1),
                 "rss_mb_end": round(self.rss_mb(), 1)}
 
@@ -285,8 +294,8 @@ def suite(duration: float, quick: bool) -> dict:
     env = {"LSL_MNIST_SOURCE": "subset", "LSL_MAX_TRAININGS": "2"}
     out: dict = {"runs": [], "capacity": {}}
 
-    def one(replicas: int, students: int, trainers: int, label: str) -> dict:
-        with Cluster(replicas, nginx=replicas > 1, env=env) as cluster:
+    def one(replicas: int, students: int, trainers: int, label: str, **extra: str) -> dict:
+        with Cluster(replicas, nginx=replicas > 1, env={**env, **extra}) as cluster:
             warm = Tab(cluster.url)
             asyncio.run(_open_close(warm))
             result = run_load(cluster.url, cluster.pids(), students=students,
@@ -298,6 +307,8 @@ def suite(duration: float, quick: bool) -> dict:
 
     one(1, 40, 0, "40 students, no training")
     one(1, 40, 2, "40 students, 2 training (target)")
+    one(1, 40, 2, "40 students, 2 pressed Train, 1 trains (LSL_MAX_TRAININGS=1)",
+        LSL_MAX_TRAININGS="1")
     one(2, 100, 0, "100 students on 2 replicas (target)")
     steps = (10, 20, 30) if quick else (10, 20, 30, 40, 60)
     for replicas in (1, 2):
@@ -324,13 +335,18 @@ def report(result: dict, load_before: tuple) -> str:
         f"{result['runs'][0]['duration_s']:.0f} s on freshly started servers "
         "(`deploy/serve.py`; two or more replicas behind nginx from `deploy/cluster.py`); "
         "students move the slider every 2 s (±25 %), one move in ten is a preset; trainers "
-        "train the deeper MLP on the subset (LSL_MAX_TRAININGS=2). Latency: from sending the "
-        "rerun to the server's script_finished. Taken before the lecture-feel payload work "
+        "train the deeper MLP on the subset (LSL_MAX_TRAININGS=2 unless the row says 1, "
+        "the default). Latency: from sending the rerun to the server's script_finished; "
+        "bytes: what the websocket delivered per move, with the browser's message cache "
+        "emulated. Server CPU sums the replicas' and nginx's processes (100 % = one core); "
+        "students' CPU is the load generator's own, on the same cores. "
+        "Taken before the lecture-feel payload work "
         "(issue 7) landed, on a machine shared with other engineers' jobs: provisional.",
         "",
         "| run | replicas | students | training | open p50 / p95 (ms) | move p50 / p95 / max "
-        "(ms) | errors | dropped | kB per move | server CPU | server RSS max (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "(ms) | errors | dropped | kB per move | server CPU | students' CPU | server RSS max "
+        "(MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
         kb = "" if r["bytes_per_move"] is None else f"{r['bytes_per_move'] / 1000:.0f}"
@@ -338,7 +354,8 @@ def report(result: dict, load_before: tuple) -> str:
             f"| {r['label']} | {r['replicas']} | {r['students']} | {r['trainers']} | "
             f"{r['open']['p50_ms']} / {r['open']['p95_ms']} | {r['move']['p50_ms']} / "
             f"{r['move']['p95_ms']} / {r['move']['max_ms']} | {r['errors']} | {r['dropped']} | "
-            f"{kb} | {r['cpu_percent']:.0f} % | {r['rss_mb_max']:.0f} |")
+            f"{kb} | {r['cpu_percent']:.0f} % | {r.get('client_cpu_percent', 0):.0f} % | "
+            f"{r['rss_mb_max']:.0f} |")
     base = next(r for r in result["runs"] if r["label"].startswith("40 students, no"))
     train = next(r for r in result["runs"] if r["label"].startswith("40 students, 2"))
     if base["move"]["p95_ms"] and train["move"]["p95_ms"]:
@@ -394,6 +411,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="suite: fewer capacity steps")
     parser.add_argument("--write", action="store_true", help="suite: into docs/benchmarks.md")
     args = parser.parse_args(argv)
+    # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C, so the servers started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_before = os.getloadavg()
     if args.suite:
         result = suite(args.duration, args.quick)

@@ -292,6 +292,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1")
     args = parser.parse_args(argv)
+    # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C, so the servers started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with Cluster(args.replicas, port=args.port) as cluster:
         print(f"{args.replicas} replicas on ports {cluster.ports} behind nginx: {cluster.url}",
               flush=True)

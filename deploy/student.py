@@ -362,3 +362,27 @@ def _light(element):
     else:
         getattr(light, kind).SetInParent()
     return light
+
+
+# -- what a student does on this app (labels in English, the default language) -------------
+
+SLIDER = "Start y1"  # the lab's path slider
+PRESETS = ("The slide", "Adam rescues MSE", "Unpin y3")
+TRAIN = "Train"
+QUEUED = "Waiting for a free training slot"
+
+
+def choose_long_training(tab: Tab) -> None:
+    """On the MNIST page, hold the deeper MLP and a long run (so it trains for minutes)."""
+    model = tab.widget("selectbox", "Model")
+    deep = next((o for o in model.options if "deep" in o.lower()), None)
+    if deep is not None:
+        tab.choose("selectbox", "Model", string_value=deep)
+    for label, value in (("Epochs", 50), ("Steps", 60_000)):
+        with contextlib.suppress(KeyError):  # the page counts epochs or steps
+            tab.choose("number_input", label, double_value=value)
+
+
+def training(tab: Tab) -> bool:
+    """Whether the tab's MNIST page shows a training in progress."""
+    return any(text.startswith("Training") for text in tab.texts("progress"))

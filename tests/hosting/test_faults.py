@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from deploy.student import Tab
+from deploy.student import QUEUED, TRAIN, Tab, choose_long_training, training
 from tests.hosting.conftest import arun
 
 pytestmark = pytest.mark.hosting
@@ -118,24 +118,21 @@ def test_a_training_whose_tab_went_away_stops_and_frees_its_slot(prod, leave):
     async def scenario():
         a = Tab(prod.url, path="mnist")
         await a.open()
-        a.choose("selectbox", "Model", string_value="Deeper MLP (784 → 256 → 64 → 16 → 10)")
-        a.choose("number_input", "Epochs", double_value=50)
+        choose_long_training(a)
         await a.rerun()
-        await a.rerun(triggers=[a.press("Train")])
-        await _poll(a, lambda s: "Training:" in s, 30, "A to train")
+        await a.rerun(triggers=[a.press(TRAIN)])
+        await _poll(a, lambda _: training(a), 30, "A to train")
         b = Tab(prod.url, path="mnist")
         await b.open()
-        await b.rerun(triggers=[b.press("Train")])
-        queued = await _poll(b, lambda s: "Waiting for a free training slot" in s, 10,
-                             "B to wait in the queue")
+        await b.rerun(triggers=[b.press(TRAIN)])
+        queued = await _poll(b, lambda s: QUEUED in s, 10, "B to wait in the queue")
         left = time.monotonic()
         a.abort() if leave == "abort" else await a.close()
-        freed = await _poll(b, lambda s: "Training:" in s or "Finished" in s, 30,
-                            "B to get the slot")
+        await _poll(b, lambda s: training(b) or "Finished" in s, 30, "B to get the slot")
         waited = time.monotonic() - left
         await b.close()
-        return queued, freed, waited
+        return queued, waited
 
-    queued, freed, waited = arun(scenario())
+    queued, waited = arun(scenario())
     assert "number 1 in the queue" in queued
     assert waited >= 2.5  # A's run held the slot until its tab had been silent ~3 s
