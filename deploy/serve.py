@@ -68,7 +68,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="address to bind (default 127.0.0.1; 0.0.0.0 in a container)")
     parser.add_argument("--script", type=Path, default=APP,
                         help="the Streamlit script (default app.py; tests use others)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.script = args.script.resolve()  # before main() changes the working directory
+    return args
 
 
 def logs_to_stdout() -> None:
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     st_logger.set_log_level(str(config.get_option("logger.level")).upper())
     preload()
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
-    bootstrap.run(str(args.script.resolve()), False, [], flag_options={})
+    bootstrap.run(str(args.script), False, [], flag_options={})
 
 
 if __name__ == "__main__":

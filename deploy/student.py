@@ -28,6 +28,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
@@ -35,7 +36,6 @@ from websockets.exceptions import ConnectionClosed
 
 XSRF_COOKIE = "_streamlit_xsrf"
 FULL_RUN_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
-FRAGMENT_DONE = {ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
 
 class Dropped(Exception):
@@ -233,11 +233,6 @@ class Tab:
         await self._send(self.request(triggers=triggers, page=page))
         return await self._finish(waiter, timeout)
 
-    async def rerun_fragment(self, fragment_id: str, timeout: float = 60.0) -> Run:
-        waiter = self._wait(FRAGMENT_DONE)
-        await self._send(self.request(fragment_id=fragment_id, auto=True))
-        return await self._finish(waiter, timeout)
-
     def _wait(self, done: set) -> _Waiter:
         waiter = _Waiter(done, asyncio.get_running_loop().create_future(),
                          time.perf_counter(), self.bytes, self.messages)
@@ -349,8 +344,6 @@ class Tab:
 
 def _light(element):
     """What a cache keeps of a big element: its type and widget id, not its payload."""
-    from streamlit.proto.Element_pb2 import Element
-
     kind = element.WhichOneof("type")
     if element.ByteSize() < 65536:
         return element
