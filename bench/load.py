@@ -237,6 +237,7 @@ def run_load(url: str, pids: list[int], *, students: int, trainers: int = 0,
         "dropped": len(stats.dropped), "dropped_samples": stats.dropped[:3],
         "trainers_started": stats.trainers_started,
         "trainers_seen_training": stats.trainers_training,
+        "load_avg_1min_end": round(os.getloadavg()[0], 1),  # other jobs on the machine
         **server,
     }
 
@@ -345,8 +346,8 @@ def report(result: dict, load_before: tuple) -> str:
         "",
         "| run | replicas | students | training | open p50 / p95 (ms) | move p50 / p95 / max "
         "(ms) | errors | dropped | kB per move | server CPU | students' CPU | server RSS max "
-        "(MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "(MB) | load avg after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
         kb = "" if r["bytes_per_move"] is None else f"{r['bytes_per_move'] / 1000:.0f}"
@@ -355,7 +356,7 @@ def report(result: dict, load_before: tuple) -> str:
             f"{r['open']['p50_ms']} / {r['open']['p95_ms']} | {r['move']['p50_ms']} / "
             f"{r['move']['p95_ms']} / {r['move']['max_ms']} | {r['errors']} | {r['dropped']} | "
             f"{kb} | {r['cpu_percent']:.0f} % | {r.get('client_cpu_percent', 0):.0f} % | "
-            f"{r['rss_mb_max']:.0f} |")
+            f"{r['rss_mb_max']:.0f} | {r.get('load_avg_1min_end', '')} |")
     base = next(r for r in result["runs"] if r["label"].startswith("40 students, no"))
     train = next(r for r in result["runs"] if r["label"].startswith("40 students, 2"))
     if base["move"]["p95_ms"] and train["move"]["p95_ms"]:
