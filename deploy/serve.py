@@ -13,6 +13,7 @@ Production settings (PRODUCTION below; `.streamlit/config.toml` still applies fo
 - server.enableXsrfProtection = true; server.maxMessageSize (outgoing messages, MB) and
   server.maxWidgetStateSize (what one client may send in one message, MB) bounded;
 - server.headless, no usage statistics, no file watcher, no welcome banner with URLs;
+- memory freed by closed sessions goes back to the system (malloc_trim every 30 s);
 - everything the process writes (Streamlit's log, uvicorn's, tracebacks, the app's own
   `loss_surface_lab` logger) goes to stdout, one line per record, as container hosts expect.
 
@@ -22,9 +23,12 @@ The health check is Streamlit's own: GET /_stcore/health answers 200 "ok".
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,6 +103,22 @@ def preload() -> None:
              time.perf_counter() - started, failed)
 
 
+def return_freed_memory(every_s: float = 30.0) -> None:
+    """Every `every_s` seconds hand the memory that closed sessions freed back to the system
+    (glibc keeps freed heap pages otherwise, and RSS would only grow over a lecture)."""
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_s)
+            trim(0)
+
+    threading.Thread(target=loop, name="lsl-malloc-trim", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logs_to_stdout()
@@ -113,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
 
     st_logger.set_log_level(str(config.get_option("logger.level")).upper())
     preload()
+    return_freed_memory()
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
     bootstrap.run(str(args.script), False, [], flag_options={})
 
