@@ -10,6 +10,7 @@ arun(coro)                               asyncio.run, for the websocket client
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -30,7 +31,10 @@ TEST_ENV = {"LSL_MNIST_SOURCE": "subset", "LSL_JOB_IDLE_SECONDS": "3",
 
 
 def arun(coro):
-    return asyncio.run(coro)
+    """asyncio.run in a thread of its own: in a whole-suite run the e2e tests' Playwright
+    (sync API) keeps an event loop running in the main thread, where asyncio.run refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def missing(reason: str) -> None:

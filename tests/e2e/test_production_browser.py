@@ -1,10 +1,13 @@
-"""The production start in real headless Chromium: what a student's browser shows."""
+"""The production start in real headless Chromium: what a student's browser shows.
+
+In tests/e2e, whose conftest owns the one Playwright instance of a test session."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import browser, chromium_path, page, wait_until_idle  # noqa: F401
+from tests.e2e.conftest import wait_until_idle
+from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 from tests.hosting.test_serve import RAISES
 
 pytestmark = [pytest.mark.hosting, pytest.mark.e2e]
