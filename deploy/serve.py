@@ -104,8 +104,8 @@ def preload() -> None:
 
 
 def return_freed_memory(every_s: float = 30.0) -> None:
-    """Every `every_s` seconds hand the memory that closed sessions freed back to the system
-    (glibc keeps freed heap pages otherwise, and RSS would only grow over a lecture)."""
+    """Every `every_s` seconds hand free heap pages back to the system (glibc keeps them
+    otherwise; Python's own allocator still keeps what it may reuse)."""
     try:
         trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc: nothing to do
