@@ -29,6 +29,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
+from lab_components import widget_guard
 from lab_components.lang import picker, t
 
 __all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
@@ -69,6 +70,7 @@ def _st_pages() -> dict[str, st.Page]:
 
 def run_app() -> None:
     """Register the pages and run the chosen one, errors turned into a sentence."""
+    widget_guard.install()  # client values a widget cannot take are dropped, not raised
     st.set_page_config(page_title=t("app.name"), page_icon=":material/landscape:",
                        layout="wide")
     page = st.navigation(list(_st_pages().values()))

@@ -69,6 +69,7 @@ OWN = (
     "lab_components.plotly_view",
     "lab_components.lang",
     "lab_components.settings_ui",
+    "lab_components.widget_guard",
 )
 
 MODULES = THIRD_PARTY + OWN

@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from lab_components import widget_guard
 from lab_components.lang import t, url_param
 from surfaces.fields import Field, FieldTable, Note, Preset, fmt
 
@@ -68,10 +69,14 @@ class PageState:
         nearest allowed one or the last good one, and the page says so in one line."""
         previous = st.session_state[self._state]
         values, notes = {}, []
+        dropped = widget_guard.rejected()  # values Streamlit never saw: the widget kept its own
         for field in self.table.fields:
             if field.widget_kind == "none":
                 continue
             key = self.key(field.name)
+            if key in dropped:
+                notes.append(Note(field.name, dropped[key], fmt(st.session_state.get(key)),
+                                  "value"))
             value, reason = field.coerce(st.session_state.get(key),
                                          getattr(previous, field.name))
             if reason:

@@ -210,12 +210,28 @@ def _default_trainer(config, dataset):
 
 
 def _limit_torch_threads() -> None:
-    """One intra-op thread per training, so a 2-core server keeps a core for its pages."""
+    """One intra-op thread per training, so a 2-core server keeps a core for its pages; and
+    a lower CPU priority for the training thread, so the pages' threads go first."""
+    lower_thread_priority(_env_int("LSL_TRAINING_NICE", 10, minimum=0))
     try:
         import torch
     except ImportError:  # a fake trainer in tests needs no torch
         return
     torch.set_num_threads(int(os.environ.get("LSL_TORCH_THREADS", "1")))
+
+
+def lower_thread_priority(nice: int) -> bool:
+    """Raise the calling thread's nice value by `nice` (Linux: a thread id is a process id
+    to setpriority); when the cores are busy the scheduler then runs the other threads of
+    the server first. False where the platform does not allow it."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return False
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError:
+        return False
+    return True
 
 
 def _to_numpy(x) -> np.ndarray:

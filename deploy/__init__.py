@@ -1,0 +1,1 @@
+"""Serving the lab: the production start, nginx replicas, and a websocket-protocol client."""

@@ -1,0 +1,142 @@
+"""Production start of Loss Surface Lab: `python deploy/serve.py [--port N] [--address A]`.
+
+What `streamlit run app.py` does, with the settings a hosted demo needs, and one thing it
+cannot do: every module a page needs (`lab_components.preload`: torch, plotly, pandas, the
+project's own modules) is imported before the server accepts a connection, so the first
+student does not wait seconds for imports and no two first runs race on a half-imported
+module.
+
+Production settings (PRODUCTION below; `.streamlit/config.toml` still applies for the rest):
+- client.toolbarMode = viewer: no Deploy button, no developer menu (rerun, clear cache);
+- client.showErrorDetails = none: a visitor sees a generic sentence, the traceback goes to
+  the server log;
+- server.enableXsrfProtection = true; server.maxMessageSize (outgoing messages, MB) and
+  server.maxWidgetStateSize (what one client may send in one message, MB) bounded;
+- server.headless, no usage statistics, no file watcher, no welcome banner with URLs;
+- memory freed by closed sessions goes back to the system (malloc_trim every 30 s);
+- everything the process writes (Streamlit's log, uvicorn's, tracebacks, the app's own
+  `loss_surface_lab` logger) goes to stdout, one line per record, as container hosts expect.
+
+The health check is Streamlit's own: GET /_stcore/health answers 200 "ok".
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import ctypes.util
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+# Streamlit config option -> value; the names are those of streamlit/config.py (1.67).
+PRODUCTION: dict[str, object] = {
+    "client.toolbarMode": "viewer",
+    "client.showErrorDetails": "none",
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    # Largest ForwardMsg the server sends (the lab's largest figure, 401 points per axis, is
+    # about 4 MB); uvicorn also refuses incoming frames above it.
+    "server.maxMessageSize": 16,
+    # What one client may send in one message: a rerun with every widget is a few kB.
+    "server.maxWidgetStateSize": 1,
+    # A closed tab's session is kept this long for a reconnect (a phone changing networks),
+    # then released (Streamlit's default is 120 s).
+    "server.disconnectedSessionTTL": 60,
+    "server.headless": True,
+    "server.fileWatcherType": "none",
+    "server.runOnSave": False,
+    "server.allowRunOnSave": False,
+    "browser.gatherUsageStats": False,
+    "logger.level": "info",
+    "logger.hideWelcomeMessage": False,
+    "global.developmentMode": False,
+    "runner.postScriptGC": False,  # as in .streamlit/config.toml: see its comment
+}
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG = logging.getLogger("loss_surface_lab.serve")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8501")),
+                        help="TCP port (default $PORT or 8501)")
+    parser.add_argument("--address", default=os.environ.get("LSL_ADDRESS", "127.0.0.1"),
+                        help="address to bind (default 127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument("--script", type=Path, default=APP,
+                        help="the Streamlit script (default app.py; tests use others)")
+    args = parser.parse_args(argv)
+    args.script = args.script.resolve()  # before main() changes the working directory
+    return args
+
+
+def logs_to_stdout() -> None:
+    """Every log record and traceback of this process to stdout, line by line.
+
+    fd 2 becomes fd 1 (C extensions and uvicorn write to stderr too) and Python's sys.stderr
+    follows, so handlers created later (Streamlit makes one per logger) write to stdout.
+    """
+    sys.stdout.reconfigure(line_buffering=True)
+    os.dup2(sys.stdout.fileno(), sys.stderr.fileno())
+    sys.stderr = sys.stdout
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format=LOG_FORMAT, force=True)
+
+
+def preload() -> None:
+    """Import every module a page needs, now, before any connection is accepted."""
+    started = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from lab_components import preload as modules  # noqa: PLC0415 - the point is when
+    from lab_components import widget_guard
+
+    widget_guard.install()  # before the first session, not at the router's first run
+
+    failed = ", ".join(modules.FAILED) or "none"
+    LOG.info("preloaded %d modules in %.1f s (failed: %s)", len(modules.MODULES),
+             time.perf_counter() - started, failed)
+
+
+def return_freed_memory(every_s: float = 30.0) -> None:
+    """Every `every_s` seconds hand free heap pages back to the system (glibc keeps them
+    otherwise; Python's own allocator still keeps what it may reuse)."""
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_s)
+            trim(0)
+
+    threading.Thread(target=loop, name="lsl-malloc-trim", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    logs_to_stdout()
+    os.chdir(ROOT)  # .streamlit/config.toml and the pages/ folder are found from here
+    from streamlit import config
+    from streamlit.web import bootstrap
+
+    flags = {**PRODUCTION, "server.port": args.port, "server.address": args.address}
+    bootstrap.load_config_options(flag_options={k.replace(".", "_"): v for k, v in flags.items()})
+    # Streamlit's loggers are built before the options are read; give them the level now.
+    from streamlit import logger as st_logger
+
+    st_logger.set_log_level(str(config.get_option("logger.level")).upper())
+    preload()
+    return_freed_memory()
+    LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
+    bootstrap.run(str(args.script), False, [], flag_options={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The production start in real headless Chromium: what a student's browser shows.
+
+In tests/e2e, whose conftest owns the one Playwright instance of a test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import wait_until_idle
+from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
+from tests.hosting.test_serve import RAISES
+
+pytestmark = [pytest.mark.hosting, pytest.mark.e2e]
+
+
+def test_a_visitor_sees_no_deploy_button_and_no_developer_menu(serve, page):  # noqa: F811
+    server = serve()
+    page.goto(server.url + "/")
+    wait_until_idle(page, 60)
+    assert page.get_by_text("Error-surface lab").first.is_visible()
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count():  # viewer mode may keep a menu of viewer options: none for developers
+        menu.first.click()
+        items = page.locator('[data-testid="stMainMenuList"]').inner_text()
+        assert "Rerun" not in items and "Clear cache" not in items
+
+
+def test_a_visitor_sees_a_sentence_not_a_traceback(serve, page):  # noqa: F811
+    server = serve(RAISES)
+    page.goto(server.url + "/")
+    wait_until_idle(page, 60)
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "This app has encountered an error" in text
+    assert "secret detail" not in text and "Traceback" not in text
+    assert "secret detail 4242" in server.log()

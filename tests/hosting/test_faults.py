@@ -1,0 +1,138 @@
+"""Broken and hostile clients against the production server: the others keep being served.
+
+Every client here is `deploy.student.Tab`, which speaks Streamlit's websocket protocol the
+way a browser tab does; the hostile ones then send what no browser would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from deploy.student import QUEUED, TRAIN, Tab, choose_long_training, training
+from tests.hosting.conftest import arun
+
+pytestmark = pytest.mark.hosting
+
+
+async def _working(url: str) -> None:
+    """A fresh tab opens the lab and moves a slider without an error."""
+    tab = Tab(url)
+    run = await tab.open()
+    assert run.exceptions == [] and run.errors == []
+    tab.set_slider("Start y1", -7.5)
+    run = await tab.rerun()
+    assert run.exceptions == [] and run.errors == []
+    assert parse_qs(tab.query)["y1"] == ["-7.5"]
+    await tab.close()
+
+
+@pytest.mark.parametrize(("payload", "code"), [
+    (b"\x0a\xff\xff\xff\xff\x0fnot a protobuf", 1002),  # a BackMsg that does not parse
+    ("a text frame", None),  # Streamlit speaks binary frames only
+])
+def test_a_malformed_message_closes_that_connection_only(prod, payload, code):
+    async def scenario():
+        hostile = Tab(prod.url)
+        await hostile.open()
+        await hostile.send_raw(payload)
+        closed = await hostile.wait_closed(10)
+        await _working(prod.url)
+        return closed
+
+    closed = arun(scenario())
+    assert closed is not None
+    if code is not None:
+        assert closed == code
+
+
+@pytest.mark.parametrize("value", [
+    {"double_array_value": {"data": [1e6]}},  # out of range
+    {"double_array_value": {"data": [float("nan")]}},
+    {"double_array_value": {"data": [1.0, 2.0]}},  # a range where the slider has one value
+    {"string_value": "x"},  # wrong types: Streamlit itself would raise before the page runs
+    {"double_value": 3.0},
+    {"bool_value": True},
+    {"trigger_value": True},
+])
+def test_a_widget_value_the_slider_cannot_take_is_dropped_and_said(prod, value):
+    async def scenario():
+        tab = Tab(prod.url)
+        await tab.open()
+        tab.set_slider("Start y1", -6.5)
+        await tab.rerun()
+        tab.set_state(WidgetState(id=tab.widget("slider", "Start y1").id, **value))
+        run = await tab.rerun()
+        await tab.close()
+        return tab, run
+
+    tab, run = arun(scenario())
+    assert run.exceptions == [] and run.errors == []
+    [warning] = run.warnings
+    assert "y1" in warning and "-6.5" in warning  # which setting, and the value kept
+    assert parse_qs(tab.query)["y1"] == ["-6.5"]  # the previous value, not the default
+
+
+def test_a_rerun_flood_from_one_client_does_not_stop_the_others(prod):
+    async def scenario():
+        flood = Tab(prod.url)
+        await flood.open()
+        slider = flood.widget("slider", "Start y1").id
+        for i in range(300):  # as fast as the socket takes them, never waiting for a run
+            state = WidgetState(id=slider)
+            state.double_array_value.data.append(-9.5 + (i % 10) / 2)
+            flood.set_state(state)
+            await flood._send(flood.request())
+        others = await asyncio.gather(*(_working(prod.url) for _ in range(3)))
+        last = await flood.rerun(timeout=60)  # and the flooder still gets its page
+        await flood.close()
+        return others, last
+
+    _, last = arun(scenario())
+    assert last.exceptions == [] and last.errors == []
+
+
+def _alerts(tab: Tab) -> str:
+    return " | ".join(tab.texts("alert") + tab.texts("progress"))
+
+
+async def _poll(tab: Tab, until, timeout: float, what: str) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = _alerts(tab)
+        if until(text):
+            return text
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}: {_alerts(tab)}")
+
+
+@pytest.mark.parametrize("leave", ["abort", "close"])
+def test_a_training_whose_tab_went_away_stops_and_frees_its_slot(prod, leave):
+    """LSL_MAX_TRAININGS=1, LSL_JOB_IDLE_SECONDS=3: B waits behind A's training until A's
+    tab (dropped, or closed) has stopped polling for 3 s; then A's run stops and B trains."""
+
+    async def scenario():
+        a = Tab(prod.url, path="mnist")
+        await a.open()
+        choose_long_training(a)
+        await a.rerun()
+        await a.rerun(triggers=[a.press(TRAIN)])
+        await _poll(a, lambda _: training(a), 30, "A to train")
+        b = Tab(prod.url, path="mnist")
+        await b.open()
+        await b.rerun(triggers=[b.press(TRAIN)])
+        queued = await _poll(b, lambda s: QUEUED in s, 10, "B to wait in the queue")
+        left = time.monotonic()
+        a.abort() if leave == "abort" else await a.close()
+        await _poll(b, lambda s: training(b) or "Finished" in s, 30, "B to get the slot")
+        waited = time.monotonic() - left
+        await b.close()
+        return queued, waited
+
+    queued, waited = arun(scenario())
+    assert "number 1 in the queue" in queued
+    assert waited >= 2.5  # A's run held the slot until its tab had been silent ~3 s

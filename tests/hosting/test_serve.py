@@ -1,0 +1,103 @@
+"""The production start (deploy/serve.py), checked from the outside: HTTP, websocket, logs."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit.proto.NewSession_pb2 import Config
+
+from deploy.student import XSRF_COOKIE, Tab, http_get
+from tests.hosting.conftest import arun
+
+pytestmark = pytest.mark.hosting
+RAISES = Path(__file__).parent / "apps" / "raises.py"
+
+
+def test_health_answers_ok_and_sets_the_xsrf_cookie(prod):
+    status, _, cookies, body = http_get(prod.url + "/_stcore/health")
+    assert (status, body) == (200, b"ok")
+    assert XSRF_COOKIE in cookies
+
+
+def test_modules_are_imported_before_the_server_accepts_connections(prod):
+    log = prod.log()
+    preloaded = re.search(r"preloaded (\d+) modules in [\d.]+ s \(failed: none\)", log)
+    started = log.find("Uvicorn server started")
+    assert preloaded, log[-2000:]
+    assert 0 <= preloaded.start() < started, "the server listened before the preload ended"
+
+
+def test_the_browser_is_told_viewer_toolbar_no_usage_stats_no_run_on_save(prod):
+    async def config():
+        tab = Tab(prod.url)
+        run = await tab.open()
+        await tab.close()
+        return tab.config, run
+
+    config, run = arun(config())
+    assert config.toolbar_mode == Config.VIEWER  # no Deploy button, no developer menu
+    assert config.gather_usage_stats is False
+    assert config.allow_run_on_save is False
+    assert run.exceptions == [] and run.errors == []
+
+
+def test_an_uncaught_error_shows_a_generic_box_and_logs_the_traceback_to_stdout(serve):
+    server = serve(RAISES)
+
+    async def run_page():
+        tab = Tab(server.url)
+        run = await tab.open()
+        await tab.close()
+        return tab, run
+
+    tab, run = arun(run_page())
+    [exception] = [e.exception for e in tab.elements.values()
+                   if e.WhichOneof("type") == "exception"]
+    assert "secret detail" not in exception.message
+    assert "ValueError" not in exception.type + exception.message
+    assert not exception.stack_trace
+    log = server.log()
+    assert "Traceback" in log and "secret detail 4242" in log
+    assert server.errors() == ""  # everything went to stdout
+
+
+def _put_upload(url: str, cookies: dict, header_token: str | None) -> int:
+    request = urllib.request.Request(url + "/_stcore/upload_file/nosession/nofile",
+                                     data=b"x", method="PUT")
+    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    if header_token is not None:
+        request.add_header("X-Xsrftoken", header_token)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_xsrf_protection_refuses_a_write_without_the_token(prod):
+    _, _, cookies, _ = http_get(prod.url + "/_stcore/health")
+    assert _put_upload(prod.url, cookies, None) == 403
+    assert _put_upload(prod.url, cookies, "2|00000000|forged|1") == 403
+    # With the token the request passes the XSRF check and fails later (no such session).
+    assert _put_upload(prod.url, cookies, cookies[XSRF_COOKIE]) == 400
+
+
+def test_an_oversized_message_closes_that_connection_only(prod):
+    async def scenario():
+        hostile, other = Tab(prod.url), Tab(prod.url)
+        await hostile.open()
+        await other.open()
+        await hostile.send_raw(b"\x00" * 2_000_000)  # over server.maxWidgetStateSize (1 MB)
+        code = await hostile.wait_closed(10)
+        other.set_slider("Start y1", -6.0)
+        run = await other.rerun()
+        await other.close()
+        return code, run
+
+    code, run = arun(scenario())
+    assert code == 1009  # Message Too Big
+    assert run.exceptions == [] and run.errors == []
