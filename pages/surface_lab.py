@@ -16,7 +16,7 @@ from plotly.io.json import to_json_plotly
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
-from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
 from lab_components.plotly_view.encoding import figure_json
 from lab_components.settings_ui import PageState
 from surfaces import figures as F
@@ -34,24 +34,25 @@ ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes v
 # session can share them without the copy (pickle round trip) that cache_data makes.
 @st.cache_resource(max_entries=12, show_spinner=False)
 def surface_figures(span: float, res: int, y3: float, target: int, projector: bool, lang: str):
-    """The 3-D figure and the map figure of the two surfaces, without paths, as JSON parts."""
+    """The 3-D figure and the map figure of the two surfaces, without paths: for each, the
+    surfaces as a Blob (sent to a browser once), the layout as JSON and the narrow layout."""
     surf = error_surfaces(lo=-span, hi=span, n=res, y3=y3, target=target)
-    return (split_json(F.surfaces_3d(surf, projector=projector, lang=lang)),
-            split_json(F.surface_maps(surf, projector=projector, lang=lang)))
+    return (split(F.surfaces_3d(surf, projector=projector, lang=lang), HEIGHT_3D[projector]),
+            split(F.surface_maps(surf, projector=projector, lang=lang), HEIGHT_MAP[projector]))
 
 
-def split_json(fig) -> tuple[str, str]:
-    """(data JSON, layout JSON) of a figure, surfaces packed as float32 binary."""
+def split(fig, height: int) -> tuple[Blob, str, dict]:
     spec = json.loads(figure_json(fig))
-    return json.dumps(spec["data"]), json.dumps(spec["layout"])
+    return (blob(json.dumps(spec["data"], separators=(",", ":"))), json.dumps(spec["layout"]),
+            F.narrow(spec, height=2 * height))
 
 
-def with_traces(base: tuple[str, str], traces: list) -> str:
-    """A cached figure plus a few small traces, spliced as JSON: the big surface arrays are
-    neither rebuilt, re-validated nor re-encoded on a slider move."""
-    data, layout = base
-    extra = to_json_plotly([t.to_plotly_json() for t in traces])
-    return f'{{"data":[{data[1:-1]},{extra[1:-1]}],"layout":{layout}}}'
+def panel(base: tuple[Blob, str, dict], traces: list, height: int) -> Panel:
+    """A cached figure's surfaces and layout with this run's small traces spliced in as JSON:
+    the big surface arrays are neither rebuilt, re-encoded nor sent again."""
+    surfaces, layout, narrow = base
+    data = to_json_plotly([t.to_plotly_json() for t in traces])
+    return Panel(f'{{"data":{data},"layout":{layout}}}', height, surfaces, narrow)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -59,6 +60,11 @@ def trajectories(opt: str, lr: float, steps: int, y3: float, target: int, start:
                  hyper: tuple) -> dict[str, Trajectory]:
     return descend_many(["mse", "cross_entropy"], start, optimizer=opt, lr=lr, steps=steps,
                         y3=y3, target=target, **dict(hyper))
+
+
+HEIGHT_3D = {False: 540, True: 640}  # by projector mode
+HEIGHT_MAP = {False: 430, True: 520}
+HEIGHT_CURVES = {False: 360, True: 420}
 
 
 # --- page -----------------------------------------------------------------------------------
@@ -93,14 +99,18 @@ trajs = trajectories(s.opt, s.lr, s.steps, s.y3, s.target_index, (s.y1, s.y2),
                      tuple(s.hyper().items()))
 paths = {loss: F.ClippedPath(t, s.span, s.y3, s.target_index) for loss, t in trajs.items()}
 
-height_3d = 640 if s.projector else 540
 camera_in = {"scene": {"eye": dict(zip("xyz", s.cam, strict=True))}} if s.cam else None
-camera_out = plotly_view(
-    with_traces(base_3d, F.path_traces_3d(paths, projector=s.projector, lang=lang)),
-    key="lab_3d", height=height_3d, camera=camera_in,
-)
-plotly_view(with_traces(base_map, F.path_traces_map(paths, projector=s.projector, lang=lang)),
-            key="lab_map", height=520 if s.projector else 430)
+curves = F.curves(trajs, threshold=s.thr, projector=s.projector, lang=lang,
+                  height=HEIGHT_CURVES[s.projector])
+# One frame, one plotly.js: the 3-D view, the maps and the curves.
+camera_out = plotly_panels([
+    panel(base_3d, F.path_traces_3d(paths, projector=s.projector, lang=lang),
+          HEIGHT_3D[s.projector]),
+    panel(base_map, F.path_traces_map(paths, projector=s.projector, lang=lang),
+          HEIGHT_MAP[s.projector]),
+    Panel(curves, HEIGHT_CURVES[s.projector],
+          narrow=F.narrow(curves, height=2 * HEIGHT_CURVES[s.projector])),
+], key="lab_figures", camera=camera_in)
 
 # The camera the lecturer set goes into the link too.
 eye = (camera_out or {}).get("scene", {}).get("eye")
@@ -108,11 +118,6 @@ if eye:
     cam = tuple(round(float(np.clip(eye[a], -10, 10)), 3) for a in "xyz")
     settings = settings.with_(cam=cam)
 state.commit(settings)
-
-# theme=None: the figure's own fonts, so that projector mode enlarges them too.
-st.plotly_chart(F.curves(trajs, threshold=s.thr, projector=s.projector, lang=lang),
-                key="lab_curves", width="stretch", theme=None)
-
 
 left_at = {loss: path.left_at for loss, path in paths.items()}
 st.markdown(markdown_table(summary(trajs, left_at, s.thr, lang)))

@@ -25,6 +25,7 @@ __all__ = [
     "LOSS_NAMES",
     "ClippedPath",
     "curves",
+    "narrow",
     "path_traces_3d",
     "path_traces_map",
     "surface_maps",
@@ -262,3 +263,44 @@ def curves(
         "uirevision": "lab",
     }
     return go.Figure(data=data, layout=layout, _validate=VALIDATE)
+
+
+def narrow(fig: go.Figure | dict, *, height: int) -> dict:
+    """How to stack a figure's two side-by-side subplots for a screen at most 640 px wide.
+
+    Returns {"height", "layout", "data"} for plotly_view's Panel(narrow=...): the subplots
+    of the left column go on top, the right column below, each the full width; colour bars
+    are hidden (data patches by trace index) and subplot titles move with their subplot.
+    """
+    layout = fig["layout"] if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    top, bottom = [0.54, 0.97], [0.0, 0.43]
+    patch: dict = {}
+    for name, sub in layout.items():
+        domain = sub.get("domain") if isinstance(sub, dict) else None
+        if not domain:
+            continue
+        left = domain["x"][0] < 0.5 if "x" in domain else float(domain[0]) < 0.5
+        row = top if left else bottom
+        if name.startswith("scene"):
+            patch[name] = {"domain": {"x": [0.0, 1.0], "y": row}}
+        elif name.startswith("xaxis"):
+            patch[name] = {"domain": [0.0, 1.0]}
+            y_name = "yaxis" + name[len("xaxis"):]
+            patch[y_name] = {"domain": row}
+    titles = []
+    for note in layout.get("annotations", []):
+        note = dict(note)
+        if note.get("xref") == "paper" and note.get("yref") == "paper":
+            row = top if float(note.get("x", 0)) < 0.5 else bottom
+            note.update(x=0.5, y=row[1])
+        titles.append(note)
+    if titles:
+        patch["annotations"] = titles
+    data = fig["data"] if isinstance(fig, dict) else fig.data
+    hide = [{"showscale": False} if _has_colorbar(t) else {} for t in data]
+    return {"height": height, "layout": patch, "data": hide}
+
+
+def _has_colorbar(trace) -> bool:
+    kind = trace["type"] if isinstance(trace, dict) else trace.type
+    return kind in ("surface", "contour", "heatmap")

@@ -43,6 +43,12 @@ def figure_json(figure: go.Figure | dict | str) -> str:
     return pio.to_json(spec, validate=False)
 
 
+def traces_json(traces) -> str:
+    """A JSON array of plotly traces (objects or dicts), packed as `figure_json` packs them."""
+    spec = json.loads(figure_json(go.Figure(data=list(traces))))
+    return json.dumps(spec.get("data", []), separators=(",", ":"))
+
+
 def encode(arr: np.ndarray) -> dict:
     """A float/int NumPy array as a Plotly typed-array spec (float32 or int32)."""
     arr = np.asarray(arr)
