@@ -11,13 +11,12 @@ import json
 
 import numpy as np
 import streamlit as st
-from plotly.io.json import to_json_plotly
 
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
-from lab_components.plotly_view.encoding import figure_json
+from lab_components.plotly_view.encoding import figure_json, small_traces_json
 from lab_components.settings_ui import PageState
 from surfaces import figures as F
 from surfaces import settings as S
@@ -41,18 +40,17 @@ def surface_figures(span: float, res: int, y3: float, target: int, projector: bo
             split(F.surface_maps(surf, projector=projector, lang=lang), HEIGHT_MAP[projector]))
 
 
-def split(fig, height: int) -> tuple[Blob, str, dict]:
+def split(fig, height: int) -> Blob:
+    """The surfaces, layout and narrow layout as a Blob: sent to a browser once."""
     spec = json.loads(figure_json(fig))
-    return (blob(json.dumps(spec["data"], separators=(",", ":"))), json.dumps(spec["layout"]),
-            F.narrow(spec, height=2 * height))
+    spec["narrow"] = F.narrow(spec, height=2 * height)
+    return blob(json.dumps(spec, separators=(",", ":")))
 
 
-def panel(base: tuple[Blob, str, dict], traces: list, height: int) -> Panel:
-    """A cached figure's surfaces and layout with this run's small traces spliced in as JSON:
-    the big surface arrays are neither rebuilt, re-encoded nor sent again."""
-    surfaces, layout, narrow = base
-    data = to_json_plotly([t.to_plotly_json() for t in traces])
-    return Panel(f'{{"data":{data},"layout":{layout}}}', height, surfaces, narrow)
+def panel(base: Blob, traces: list, height: int) -> Panel:
+    """A cached figure's surfaces and layout with this run's small traces: the big surface
+    arrays are neither rebuilt, re-encoded nor sent again."""
+    return Panel(f'{{"data":{small_traces_json(traces)}}}', height, base)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -62,17 +60,30 @@ def trajectories(opt: str, lr: float, steps: int, y3: float, target: int, start:
                         y3=y3, target=target, **dict(hyper))
 
 
-HEIGHT_3D = {False: 540, True: 640}  # by projector mode
+# By projector mode. At 1280x720 and 1024x768 the compact header, the preset buttons and the
+# 3-D scenes fit in the viewport (tests/e2e/test_lab_layout.py).
+HEIGHT_3D = {False: 540, True: 500}
 HEIGHT_MAP = {False: 430, True: 520}
 HEIGHT_CURVES = {False: 360, True: 420}
+# Projector mode: big text, and a compact header so the 3-D scenes fit under the presets.
+PROJECTOR_CSS = """<style>
+.stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem !important}
+[data-testid="stMainBlockContainer"] h1 {font-size: 1.9rem !important; padding: 0 !important}
+</style>"""
 
 
 # --- page -----------------------------------------------------------------------------------
 state = PageState(S.TABLE, S.PRESETS)
 state.load()
 lang = current_language()
+projector = bool(st.session_state[state.key("projector")])
+if projector:
+    st.set_page_config(initial_sidebar_state="collapsed")
+    st.html(PROJECTOR_CSS)
 st.title(t("lab.title"))
-st.caption(t("lab.caption"))
+if not projector:
+    st.caption(t("lab.caption"))
 state.preset_buttons()
 
 shown_hyper = tuple(HYPER_DEFAULTS[st.session_state[state.key("opt")]])
@@ -89,9 +100,8 @@ with st.sidebar:
 
 settings = state.current(cam=state.previous.cam)
 state.notes_banner()
-state.preset_story()
-if settings.projector:
-    st.html("<style>.stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}</style>")
+if not projector:
+    state.preset_story()
 
 s = settings
 base_3d, base_map = surface_figures(s.span, s.res, s.y3, s.target_index, s.projector, lang)
@@ -108,8 +118,11 @@ camera_out = plotly_panels([
           HEIGHT_3D[s.projector]),
     panel(base_map, F.path_traces_map(paths, projector=s.projector, lang=lang),
           HEIGHT_MAP[s.projector]),
-    Panel(curves, HEIGHT_CURVES[s.projector],
-          narrow=F.narrow(curves, height=2 * HEIGHT_CURVES[s.projector])),
+    # The curves' layout changes only with the threshold, divergence, mode and language:
+    # as a Blob it is sent once, and each move sends the four curves alone.
+    panel(blob(json.dumps({"layout": curves.layout.to_plotly_json(), "narrow": F.narrow(
+        curves, height=2 * HEIGHT_CURVES[s.projector])}, separators=(",", ":"))),
+        curves.data, HEIGHT_CURVES[s.projector]),
 ], key="lab_figures", camera=camera_in)
 
 # The camera the lecturer set goes into the link too.
@@ -118,6 +131,8 @@ if eye:
     cam = tuple(round(float(np.clip(eye[a], -10, 10)), 3) for a in "xyz")
     settings = settings.with_(cam=cam)
 state.commit(settings)
+if projector:  # below the figures, so that they stay in view
+    state.preset_story()
 
 left_at = {loss: path.left_at for loss, path in paths.items()}
 st.markdown(markdown_table(summary(trajs, left_at, s.thr, lang)))

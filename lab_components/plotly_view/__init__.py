@@ -79,11 +79,14 @@ SENT_MEMORY = 6
 # Blobs kept in this process, by digest, for tests (testing.figures_in) to resolve digests.
 _REGISTRY: OrderedDict[str, str] = OrderedDict()
 _REGISTRY_SIZE = 64
+_PARSE_BELOW = 200_000  # characters: smaller JSON-string figures are sent as objects
 
 
 @dataclass(frozen=True, eq=False)
 class Blob:
-    """Big traces sent once per content: `json` is a JSON array of traces, `digest` its hash."""
+    """Big parts of a figure sent once per content: `json` is a JSON array of traces or a
+    figure {"data": [...], "layout": {...}, "narrow": {...}} (a panel's `narrow` when the
+    panel gives none); `digest` is its hash."""
 
     digest: str
     json: str
@@ -93,9 +96,10 @@ class Blob:
 class Panel:
     """One figure of a `plotly_panels` frame.
 
-    figure: the small part (layout and the traces that change often); go.Figure, dict or
-    JSON string. base: big traces drawn first, under `figure`'s. height: pixels. narrow:
-    {"height": int, "layout": {...}} applied over the layout when the frame is <= 640 px wide.
+    figure: the small part (the traces that change often, layout changes); go.Figure, dict or
+    JSON string. base: big traces (and a layout) drawn first, under `figure`'s; `figure`'s
+    layout is merged over the base's. height: pixels. narrow: {"height": int, "layout": {...},
+    "data": [per-trace patches]} applied when the frame is at most 640 px wide.
     """
 
     figure: go.Figure | dict | str
@@ -104,9 +108,15 @@ class Panel:
     narrow: dict | None = None
 
 
-def blob(traces: Sequence[Any] | str) -> Blob:
-    """A Blob of plotly traces (objects, dicts, or their JSON array), float arrays as float32."""
-    text = traces if isinstance(traces, str) else traces_json(traces)
+def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
+    """A Blob of a figure (go.Figure or dict) or of a list of traces; JSON strings as they are.
+    Float arrays are packed as float32."""
+    if isinstance(content, str):
+        text = content
+    elif isinstance(content, go.Figure | dict):
+        text = json.dumps(json.loads(figure_json(content)), separators=(",", ":"))
+    else:
+        text = traces_json(content)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
     _REGISTRY[digest] = text
     _REGISTRY.move_to_end(digest)
@@ -190,8 +200,10 @@ def _panel_args(panel: Panel) -> dict:
     # JSON string, e.g. spliced from cached parts, goes as it is: parsing and re-dumping
     # on every rerun would cost more than the escaping.
     fig = panel.figure
+    if isinstance(fig, str) and len(fig) < _PARSE_BELOW:
+        fig = json.loads(fig)  # a small figure as an object: no escaped quotes on the wire
     return {
-        "figure": fig if isinstance(fig, str) else json.loads(figure_json(fig)),
+        "figure": fig if isinstance(fig, str | dict) else json.loads(figure_json(fig)),
         "height": panel.height,
         "base": panel.base.digest if panel.base is not None else None,
         "narrow": panel.narrow,

@@ -46,6 +46,18 @@ def figures_in(at: Any) -> list[dict]:
                     text = args.get("blobs", {}).get(digest) or lookup(digest)
                     if text is None:
                         raise LookupError(f"base traces {digest} are no longer known")
-                    figure = {**figure, "data": json.loads(text) + figure.get("data", [])}
+                    base = json.loads(text)
+                    base = {"data": base} if isinstance(base, list) else base
+                    figure = {**figure,
+                              "data": base.get("data", []) + figure.get("data", []),
+                              "layout": _merge(base.get("layout", {}), figure.get("layout", {}))}
                 figures.append(figure)
     return figures
+
+
+def _merge(base: dict, patch: dict) -> dict:
+    """`patch` over `base`, nested dicts merged (as the frontend does)."""
+    out = dict(base)
+    for k, v in patch.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out

@@ -259,7 +259,14 @@
     Object.keys(given || {}).forEach(function (digest) {
       if (blobs.has(digest)) return;
       try {
-        blobs.set(digest, decodeTree(JSON.parse(given[digest])));
+        var parsed = JSON.parse(given[digest]);
+        var fig = Array.isArray(parsed) ? { data: parsed } : parsed;
+        // The layout is kept as JSON: Plotly writes into the layout it is given.
+        blobs.set(digest, {
+          data: decodeTree(fig.data || []),
+          layout: JSON.stringify(fig.layout || {}),
+          narrow: fig.narrow || null,
+        });
       } catch (err) {
         fail("A cached trace set is not valid JSON: " + err.message);
       }
@@ -292,8 +299,15 @@
     return target;
   }
 
+  // A panel's narrow layout: its own, else its base's.
+  function narrowOf(p) {
+    var base = p.base && blobs.get(p.base);
+    return p.narrow || (base && base.narrow) || null;
+  }
+
   function panelHeight(p) {
-    var h = state.narrow && p.narrow && p.narrow.height ? p.narrow.height : p.height;
+    var narrow = state.narrow && narrowOf(p);
+    var h = narrow && narrow.height ? narrow.height : p.height;
     return Number(h) > 0 ? Math.round(Number(h)) : 520;
   }
 
@@ -383,12 +397,13 @@
       fail("The figure is not valid JSON: " + err.message);
       return Promise.resolve();
     }
-    var base = p.base ? blobs.get(p.base) : [];
-    var data = base.concat(fig.data || []);
-    var layout = fig.layout || {};
-    if (state.narrow && p.narrow) {
-      if (p.narrow.layout) layout = merge(layout, p.narrow.layout);
-      var patches = p.narrow.data || [];
+    var base = p.base ? blobs.get(p.base) : { data: [], layout: "{}" };
+    var data = base.data.concat(fig.data || []);
+    var layout = merge(JSON.parse(base.layout), fig.layout || {});
+    var narrow = state.narrow && narrowOf(p);
+    if (narrow) {
+      if (narrow.layout) layout = merge(layout, narrow.layout);
+      var patches = narrow.data || [];
       data = data.map(function (t, k) {
         return patches[k] && Object.keys(patches[k]).length ? Object.assign({}, t, patches[k]) : t;
       });
@@ -454,7 +469,7 @@
 
   // What a panel's drawing depends on; a panel is redrawn only when this changes.
   function drawKey(p) {
-    return [p.figure, p.base, panelHeight(p), state.narrow && !!p.narrow].join("\u0000");
+    return [p.figure, p.base, panelHeight(p), state.narrow && !!narrowOf(p)].join("\u0000");
   }
 
   function drawAll(newCamera) {
