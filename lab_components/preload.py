@@ -60,6 +60,7 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.lab_surfaces",
 )
 
 MODULES = THIRD_PARTY + OWN
@@ -86,5 +87,15 @@ def _touch_lazy_attributes() -> None:
     go.Figure().to_plotly_json()
 
 
+def _warm_first_view() -> None:
+    """The lab's default surfaces, so that the first visitor does not wait for them."""
+    try:
+        from lab_components.lab_surfaces import warm
+    except ImportError:
+        return
+    warm()
+
+
 FAILED = preload()
 _touch_lazy_attributes()
+_warm_first_view()

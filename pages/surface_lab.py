@@ -12,16 +12,16 @@ import json
 import numpy as np
 import streamlit as st
 
+from lab_components.lab_surfaces import HEIGHT_3D, HEIGHT_CURVES, HEIGHT_MAP, surface_blobs
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
-from lab_components.plotly_view.encoding import figure_json, small_traces_json
+from lab_components.plotly_view.encoding import small_traces_json
 from lab_components.settings_ui import PageState
 from surfaces import figures as F
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
-from surfaces.grid import error_surfaces
 from surfaces.story import explanation, markdown_table, summary
 
 ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes via the router
@@ -31,22 +31,6 @@ ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes v
 # --- cached compute: pure functions of hashable settings ------------------------------------
 # cache_resource: the values are immutable strings and never-mutated arrays, so every
 # session can share them without the copy (pickle round trip) that cache_data makes.
-@st.cache_resource(max_entries=12, show_spinner=False)
-def surface_figures(span: float, res: int, y3: float, target: int, projector: bool, lang: str):
-    """The 3-D figure and the map figure of the two surfaces, without paths: for each, the
-    surfaces as a Blob (sent to a browser once), the layout as JSON and the narrow layout."""
-    surf = error_surfaces(lo=-span, hi=span, n=res, y3=y3, target=target)
-    return (split(F.surfaces_3d(surf, projector=projector, lang=lang), HEIGHT_3D[projector]),
-            split(F.surface_maps(surf, projector=projector, lang=lang), HEIGHT_MAP[projector]))
-
-
-def split(fig, height: int) -> Blob:
-    """The surfaces, layout and narrow layout as a Blob: sent to a browser once."""
-    spec = json.loads(figure_json(fig))
-    spec["narrow"] = F.narrow(spec, height=2 * height)
-    return blob(json.dumps(spec, separators=(",", ":")))
-
-
 def panel(base: Blob, traces: list, height: int) -> Panel:
     """A cached figure's surfaces and layout with this run's small traces: the big surface
     arrays are neither rebuilt, re-encoded nor sent again."""
@@ -60,11 +44,6 @@ def trajectories(opt: str, lr: float, steps: int, y3: float, target: int, start:
                         y3=y3, target=target, **dict(hyper))
 
 
-# By projector mode. At 1280x720 and 1024x768 the compact header, the preset buttons and the
-# 3-D scenes fit in the viewport (tests/e2e/test_lab_layout.py).
-HEIGHT_3D = {False: 540, True: 500}
-HEIGHT_MAP = {False: 430, True: 520}
-HEIGHT_CURVES = {False: 360, True: 420}
 # Projector mode: big text, and a compact header so the 3-D scenes fit under the presets.
 PROJECTOR_CSS = """<style>
 .stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}
@@ -104,7 +83,7 @@ if not projector:
     state.preset_story()
 
 s = settings
-base_3d, base_map = surface_figures(s.span, s.res, s.y3, s.target_index, s.projector, lang)
+base_3d, base_map = surface_blobs(s.span, s.res, s.y3, s.target_index, s.projector, lang)
 trajs = trajectories(s.opt, s.lr, s.steps, s.y3, s.target_index, (s.y1, s.y2),
                      tuple(s.hyper().items()))
 paths = {loss: F.ClippedPath(t, s.span, s.y3, s.target_index) for loss, t in trajs.items()}
