@@ -223,8 +223,11 @@ def move(page, frame, wire: Wire, keys) -> dict:
     return {"ms": took, "floor": floor, "ws": wire.ws}
 
 
-def focus(page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name).first.focus()
+def focus(page, role: str, name: str | None) -> None:
+    if name is None:  # the radio button that is checked: the arrow keys move from it
+        page.get_by_role(role, checked=True).first.focus()
+    else:
+        page.get_by_role(role, name=name).first.focus()
 
 
 def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
@@ -244,6 +247,8 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
         for k in range(n):
             focus(page, role, name)
             samples.append(move(page, frame, wire, keys_for(k)))
+            print(label, {k: round(v) for k, v in samples[-1].items() if v is not None},
+                  flush=True)
 
     back_forth = lambda k: ["ArrowRight" if k % 2 == 0 else "ArrowLeft"]  # noqa: E731
     run("path: Start y1", "slider", "Start y1", back_forth)
@@ -260,7 +265,7 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     # -1000 <-> 20 (one step of y3 far below the square draws the same surfaces: no redraw)
     run("surface: y3", "slider", "Pinned logit y3", lambda k: ["End" if k % 2 == 0 else "Home"])
     run("surface: range", "slider", "Logit range ±", back_forth)
-    run("surface: target", "radio", "class 1", lambda k: ["ArrowRight"])
+    run("surface: target", "radio", None, lambda k: ["ArrowRight"])
     run("surface: resolution", "slider", "Grid points per axis",
         lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
     context.close()
