@@ -169,6 +169,8 @@ FLOOR = """async (ids) => {
     if (!p.previous) return null;
     await Plotly.react(p.div, p.previous.data, p.previous.layout, p.previous.config);
     await frame();
+    await frame();
+    await new Promise(r => setTimeout(r, 300));  // let the WebGL work of that draw finish
     const t = performance.now();
     await Plotly.react(p.div, p.last.data, p.last.layout, p.last.config);
     await frame();
@@ -209,7 +211,7 @@ def move(page, frame, wire: Wire, keys) -> dict:
     wire.ws = 0
     page.evaluate("() => { window.__t0 = 0; }")
     for key in keys:
-        page.keyboard.press(key)
+        page.keyboard.press(key)  # single characters type themselves
     t0 = poll(lambda: page.evaluate("() => window.__t0"), bool, what="the key press")
 
     def done(stamps):
@@ -255,9 +257,10 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     run("path: learning rate", "slider", "Learning rate",
         lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
     run("path: steps", "slider", "Steps", back_forth)
-    # Optimiser: gradient descent -> momentum -> ... (ArrowDown opens the list and moves).
-    run("path: optimiser", "combobox", "Optimiser", lambda k: ["ArrowDown", "ArrowDown", "Enter"]
-        if k == 0 else ["ArrowDown", "ArrowDown", "Enter"])
+    # Optimiser: type the option's name and Enter; the last one chosen is Adam.
+    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
+    run("path: optimiser", "combobox", "Optimiser",
+        lambda k: [*choices[(k - n) % len(choices)], "Enter"])
     name = poll(lambda: [s for s in ("Momentum", "Adam β1", "RMSprop α (smoothing)")
                          if page.get_by_role("slider", name=s).count()],
                 bool, what="a hyper-parameter slider")[0]
