@@ -53,7 +53,7 @@ def test_projector_mode_fits_scenes_and_presets_in_the_viewport(
     try:
         assert page.evaluate("() => window.scrollY") == 0
         sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_attribute("aria-expanded") == "false"
+        assert sidebar.get_attribute("data-collapsed") == "true"
         boxes = {name: frame.locator(f"#{name}").bounding_box() for name in ("scene", "scene2")}
         buttons = page.locator('[class*="st-key-lab_preset_"] button')
         assert buttons.count() == 4
