@@ -67,6 +67,7 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.lab_surfaces",
     "lab_components.lang",
     "lab_components.settings_ui",
     "lab_components.widget_guard",
@@ -122,5 +123,15 @@ def warm_up() -> None:
         getattr(go, name, None)
 
 
+def _warm_first_view() -> None:
+    """The lab's default surfaces, so that the first visitor does not wait for them."""
+    try:
+        from lab_components.lab_surfaces import warm
+    except ImportError:
+        return
+    warm()
+
+
 FAILED = preload()
 warm_up()
+_warm_first_view()

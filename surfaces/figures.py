@@ -25,6 +25,7 @@ __all__ = [
     "LOSS_NAMES",
     "ClippedPath",
     "curves",
+    "narrow",
     "path_traces_3d",
     "path_traces_map",
     "surface_maps",
@@ -184,9 +185,14 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
         return go.Scatter(xaxis=axes[0], yaxis=axes[1], _validate=VALIDATE, **kw)
 
     every = np.arange(len(xy))
-    out = [trace(every, "lines+markers", tr("fig.path", lang, name=loss_name(loss, lang)),
-                 marker={"size": 3 if dims == 3 else 5, "color": "black"},
-                 line={"color": "black", "width": width})]
+    line_trace = trace(every, "lines+markers", tr("fig.path", lang, name=loss_name(loss, lang)),
+                       marker={"size": 3 if dims == 3 else 5, "color": "black"},
+                       line={"color": "black", "width": width})
+    # The line is sent on every slider move: its hover takes the step from the point's index
+    # and y1, y2 from the drawn point, so only the loss rides along (a quarter of the bytes).
+    # Where the drawn point was clipped, the hollow marker on top gives the true point.
+    line_trace.update(customdata=hover[:, 3], hovertemplate=_line_hover(hover_template))
+    out = [line_trace]
     clipped = np.flatnonzero(~path.inside)
     if clipped.size:
         out.append(trace(clipped, "markers", tr("fig.outside", lang),
@@ -210,6 +216,12 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
     return out
 
 
+def _line_hover(template: str) -> str:
+    """The path hover template for a trace whose customdata is the loss alone."""
+    return (template.replace("customdata[0]", "pointNumber").replace("customdata[1]", "x")
+            .replace("customdata[2]", "y").replace("customdata[3]", "customdata"))
+
+
 def curves(
     trajs: Mapping[str, Trajectory], *, threshold: float, projector: bool = False,
     height: int = 360, lang: str = DEFAULT,
@@ -219,11 +231,10 @@ def curves(
     data, shapes, notes = [], [], []
     for loss in ORDER:
         traj = trajs[loss]
-        steps = np.arange(traj.steps + 1)
         for axis, values in (("", traj.losses), ("2", traj.grad_norms)):
             # A loss of exactly 0 has no place on a log axis: floor at 1e-16.
             data.append(go.Scatter(
-                x=steps, y=np.maximum(values, 1e-16), name=loss_name(loss, lang), mode="lines",
+                x0=0, dx=1, y=np.maximum(values, 1e-16), name=loss_name(loss, lang), mode="lines",
                 xaxis="x" + axis, yaxis="y" + axis, legendgroup=loss, showlegend=axis == "",
                 line={"color": LOSS_COLORS[loss], "width": width}, _validate=VALIDATE,
             ))
@@ -262,3 +273,44 @@ def curves(
         "uirevision": "lab",
     }
     return go.Figure(data=data, layout=layout, _validate=VALIDATE)
+
+
+def narrow(fig: go.Figure | dict, *, height: int) -> dict:
+    """How to stack a figure's two side-by-side subplots for a screen at most 640 px wide.
+
+    Returns {"height", "layout", "data"} for plotly_view's Panel(narrow=...): the subplots
+    of the left column go on top, the right column below, each the full width; colour bars
+    are hidden (data patches by trace index) and subplot titles move with their subplot.
+    """
+    layout = fig["layout"] if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    top, bottom = [0.54, 0.97], [0.0, 0.43]
+    patch: dict = {}
+    for name, sub in layout.items():
+        domain = sub.get("domain") if isinstance(sub, dict) else None
+        if not domain:
+            continue
+        left = domain["x"][0] < 0.5 if "x" in domain else float(domain[0]) < 0.5
+        row = top if left else bottom
+        if name.startswith("scene"):
+            patch[name] = {"domain": {"x": [0.0, 1.0], "y": row}}
+        elif name.startswith("xaxis"):
+            patch[name] = {"domain": [0.0, 1.0]}
+            y_name = "yaxis" + name[len("xaxis"):]
+            patch[y_name] = {"domain": row}
+    titles = []
+    for note in layout.get("annotations", []):
+        note = dict(note)
+        if note.get("xref") == "paper" and note.get("yref") == "paper":
+            row = top if float(note.get("x", 0)) < 0.5 else bottom
+            note.update(x=0.5, y=row[1])
+        titles.append(note)
+    if titles:
+        patch["annotations"] = titles
+    data = fig["data"] if isinstance(fig, dict) else fig.data
+    hide = [{"showscale": False} if _has_colorbar(t) else {} for t in data]
+    return {"height": height, "layout": patch, "data": hide}
+
+
+def _has_colorbar(trace) -> bool:
+    kind = trace["type"] if isinstance(trace, dict) else trace.type
+    return kind in ("surface", "contour", "heatmap")

@@ -1,34 +1,46 @@
-"""plotly_view: a Plotly chart that keeps the user's 3D camera across Streamlit reruns.
+"""plotly_view: Plotly figures that keep the user's 3D camera across Streamlit reruns, drawn
+by one copy of plotly.js per page, with big traces sent once.
 
 Why: with Streamlit 1.67 and Plotly 7, `st.plotly_chart` remounts the chart whenever its data
 changes, so a rotated 3D surface snaps back even with `layout.uirevision` and a `key`
-(streamlit/streamlit#8882). Here the chart lives in one long-lived element and every new
-figure goes through `Plotly.react` on the same div, with the cameras the user set put back
-into the layout.
+(streamlit/streamlit#8882), and it loads Streamlit's own 4.7 MB Plotly bundle. Here the
+charts live in one long-lived iframe and every new figure goes through `Plotly.react` on the
+same divs, with the cameras the user set put back into the layout.
 
 Why a v1 component (iframe) and not `st.components.v2`: v2 runs in the page itself, and a
 4.8 MB plotly.min.js can only reach it through an `asset_dir` declared in an installed
 package's manifest, which ties the app to how it was installed; a v1 component is served
 from any directory we name, keeps Plotly's global and its WebGL contexts apart from
-Streamlit's own bundled Plotly, and its message protocol (componentReady / render /
-setFrameHeight / setComponentValue) has been stable since 2020. With a `key`, Streamlit
-keeps the same iframe across reruns and only posts it new `render` messages.
+Streamlit's, and its message protocol (componentReady / render / setFrameHeight /
+setComponentValue) has been stable since 2020. With a `key`, Streamlit keeps the same
+iframe across reruns and only posts it new `render` messages.
 
-The frontend is hand-written (no npm): `frontend/index.html` and `frontend/plotly_view.js`
-are copied, with the installed plotly package's own plotly.min.js, into a per-version cache
-directory at first use; the component is declared on that directory.
+Two entry points:
+- `plotly_view(figure, key=..., height=...)`: one figure in its own frame (any page).
+- `plotly_panels([Panel(...), ...], key=...)`: several figures stacked in one frame, one
+  Plotly runtime. A panel's `base` is a `Blob`: big traces (surfaces) drawn under the
+  panel's own small traces. A Blob goes over the websocket once per content (its digest is
+  a hash of its JSON); later runs send only the digest. The frontend keeps the parsed
+  traces by digest and hands Plotly the very same trace objects, so `Plotly.react` sees
+  them unchanged. Python remembers, per component key in the session, the digests it sent;
+  if the frame lacks one (a new iframe after a page switch, a render Streamlit skipped), it
+  asks for it (`missing` in its value) and the next run sends it again.
+- A panel's `narrow` ({"height", "layout"}) replaces parts of its layout when the frame is at
+  most 640 px wide (e.g. two scenes stacked instead of side by side).
 
 Camera protocol: the frontend reports `{"scene": {eye, center, up}, "scene2": {...}}` to
 Python 400 ms after the last camera change, and only when it differs from what it last
-reported; that value is what `plotly_view` returns. All 3D scenes of one figure share
+reported; that value is what `plotly_view` returns. All 3D scenes of the first panel share
 one camera (rotating one rotates the others). A `camera` argument is applied when it
 differs from the previous argument and is neither an echo of the last report (within 1e-3,
 so a page may round it or pass back only the eye) nor what is already on screen; a partial
 camera changes only the vectors it gives. Once the user has interacted, an applied camera is
 reported back too, so the return value always matches the screen.
 
-Browser tests read the plot div `#plot` inside the iframe: data-render-count (Plotly draws),
-data-camera (live cameras, same shape as the return value), data-reported (last report).
+Browser tests read the first panel's div `#plot` inside the iframe (the others are
+`#plot-1`, `#plot-2`, ...): data-render-count (Plotly draws of that panel), data-camera
+(live cameras, same shape as the return value), data-reported (last report); the body's
+data-last-draw holds `performance.now()` at the end of the last draw of any panel.
 """
 
 from __future__ import annotations
@@ -41,16 +53,20 @@ import os
 import re
 import shutil
 import tempfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import plotly
 import plotly.graph_objects as go
+import streamlit as st
 import streamlit.components.v1 as components
 
-from lab_components.plotly_view.encoding import figure_json
+from lab_components.plotly_view.encoding import figure_json, traces_json
 
-__all__ = ["plotly_view", "COMPONENT_NAME"]
+__all__ = ["COMPONENT_NAME", "Blob", "Panel", "blob", "plotly_panels", "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
 _SOURCES = ("index.html", "plotly_view.js")
@@ -58,6 +74,60 @@ _SOURCES = ("index.html", "plotly_view.js")
 COMPONENT_NAME = f"{__name__}.plotly_view"
 _SCENE = re.compile(r"scene\d*")
 _VECTORS = ("eye", "center", "up")
+# Digests a frame is assumed to hold (the frontend keeps more, so this errs on resending).
+SENT_MEMORY = 6
+# Blobs kept in this process, by digest, for tests (testing.figures_in) to resolve digests.
+_REGISTRY: OrderedDict[str, str] = OrderedDict()
+_REGISTRY_SIZE = 64
+_PARSE_BELOW = 200_000  # characters: smaller JSON-string figures are sent as objects
+
+
+@dataclass(frozen=True, eq=False)
+class Blob:
+    """Big parts of a figure sent once per content: `json` is a JSON array of traces or a
+    figure {"data": [...], "layout": {...}, "narrow": {...}} (a panel's `narrow` when the
+    panel gives none); `digest` is its hash."""
+
+    digest: str
+    json: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One figure of a `plotly_panels` frame.
+
+    figure: the small part (the traces that change often, layout changes); go.Figure, dict or
+    JSON string. base: big traces (and a layout) drawn first, under `figure`'s; `figure`'s
+    layout is merged over the base's. height: pixels. narrow: {"height": int, "layout": {...},
+    "data": [per-trace patches]} applied when the frame is at most 640 px wide.
+    """
+
+    figure: go.Figure | dict | str
+    height: int = 520
+    base: Blob | None = None
+    narrow: dict | None = None
+
+
+def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
+    """A Blob of a figure (go.Figure or dict) or of a list of traces; JSON strings as they are.
+    Float arrays are packed as float32."""
+    if isinstance(content, str):
+        text = content
+    elif isinstance(content, go.Figure | dict):
+        text = json.dumps(json.loads(figure_json(content)), separators=(",", ":"))
+    else:
+        text = traces_json(content)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    _REGISTRY[digest] = text
+    _REGISTRY.move_to_end(digest)
+    while len(_REGISTRY) > _REGISTRY_SIZE:
+        _REGISTRY.popitem(last=False)
+    return Blob(digest, text)
+
+
+def lookup(digest: str) -> str | None:
+    """The JSON of a Blob made in this process, or None once forgotten."""
+    return _REGISTRY.get(digest)
 
 
 def plotly_view(
@@ -76,21 +146,68 @@ def plotly_view(
     leaves out follows its first scene. `height` is the plot's height in pixels and wins over
     the figure's layout.height.
     """
+    return plotly_panels([Panel(figure, height)], key=key, camera=camera)
+
+
+def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = None) -> dict | None:
+    """Draw several figures stacked in one frame (one Plotly runtime); cameras as plotly_view.
+
+    The cameras are those of the first panel's 3D scenes.
+    """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string. Got {key!r} instead.")
-    if isinstance(height, bool) or not isinstance(height, int) or height < 1:
-        raise ValueError(f"height must be a positive number of pixels. Got {height!r} instead.")
+    if not panels:
+        raise ValueError("panels must hold at least one Panel. Got none instead.")
+    for panel in panels:
+        h = panel.height
+        if isinstance(h, bool) or not isinstance(h, int) or h < 1:
+            raise ValueError(f"height must be a positive number of pixels. Got {h!r} instead.")
+    value = st.session_state.get(key)
+    value = value if isinstance(value, dict) else {}
+    bases = {p.base.digest: p.base for p in panels if p.base is not None}
+    sent_key = f"_plotly_view_sent_{key}"
+    sent: list[str] = st.session_state.get(sent_key, [])
+    missing = _asked_for(value, key)
+    blobs = {d: b.json for d, b in bases.items() if d not in sent or d in missing}
+    st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
+        -SENT_MEMORY:]
     component = components.declare_component("plotly_view", path=str(_frontend_dir()))
-    return component(
-        # Built figures go as objects (JSON in JSON would escape every quote once more); a
-        # JSON string, e.g. spliced from cached parts, goes as it is: parsing and re-dumping
-        # a few hundred kB on every rerun would cost more than the escaping.
-        figure=figure if isinstance(figure, str) else json.loads(figure_json(figure)),
-        height=height,
+    out = component(
+        panels=[_panel_args(p) for p in panels],
+        blobs=blobs,
         camera=clean_cameras(camera),
         key=key,
         default=None,
     )
+    if isinstance(out, dict) and "cameras" in out:
+        return out["cameras"] or None
+    return out if isinstance(out, dict) else None
+
+
+def _asked_for(value: dict, key: str) -> set[str]:
+    """Digests the frame asked for in a report this session has not answered yet."""
+    asked = value.get("missing")
+    seq = value.get("seq")
+    answered = f"_plotly_view_answered_{key}"
+    if not isinstance(asked, list) or st.session_state.get(answered) == seq:
+        return set()
+    st.session_state[answered] = seq
+    return {d for d in asked if isinstance(d, str)}
+
+
+def _panel_args(panel: Panel) -> dict:
+    # Built figures go as objects (JSON in JSON would escape every quote once more); a
+    # JSON string, e.g. spliced from cached parts, goes as it is: parsing and re-dumping
+    # on every rerun would cost more than the escaping.
+    fig = panel.figure
+    if isinstance(fig, str) and len(fig) < _PARSE_BELOW:
+        fig = json.loads(fig)  # a small figure as an object: no escaped quotes on the wire
+    return {
+        "figure": fig if isinstance(fig, str | dict) else json.loads(figure_json(fig)),
+        "height": panel.height,
+        "base": panel.base.digest if panel.base is not None else None,
+        "narrow": panel.narrow,
+    }
 
 
 def clean_cameras(camera: Any) -> dict | None:

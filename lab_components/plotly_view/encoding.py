@@ -43,6 +43,27 @@ def figure_json(figure: go.Figure | dict | str) -> str:
     return pio.to_json(spec, validate=False)
 
 
+def traces_json(traces) -> str:
+    """A JSON array of plotly traces (objects or dicts), packed as `figure_json` packs them."""
+    spec = json.loads(figure_json(go.Figure(data=list(traces))))
+    return json.dumps(spec.get("data", []), separators=(",", ":"))
+
+
+def small_traces_json(traces) -> str:
+    """A JSON array of plotly trace objects built unvalidated (the traces redrawn on every
+    move), packed like `figure_json` without validating them again."""
+    # json.dumps, not plotly's encoder: that one writes every "/" of base64 as \\u002f.
+    return json.dumps([_pack(t.to_plotly_json()) for t in traces], separators=(",", ":"),
+                      default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays left in a trace, as JSON-able Python values."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def encode(arr: np.ndarray) -> dict:
     """A float/int NumPy array as a Plotly typed-array spec (float32 or int32)."""
     arr = np.asarray(arr)
@@ -62,6 +83,8 @@ def _pack(value: Any) -> Any:
         return {k: _pack(v) for k, v in value.items()}
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return encode(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size >= 2:
+        return encode(value) if np.abs(value).max() < 2**31 else value.tolist()
     if isinstance(value, (list, tuple)):
         packed = _numeric_array(value) if len(value) >= _MIN_LIST_TO_PACK else None
         return [_pack(v) for v in value] if packed is None else encode(packed)

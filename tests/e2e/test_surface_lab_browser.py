@@ -18,25 +18,28 @@ FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 
 
 def frames(page):
-    """(3-D frame, map frame) once both plots have drawn."""
-    page.locator(FRAME).nth(1).wait_for()
-    out = [page.locator(FRAME).nth(i).element_handle().content_frame() for i in (0, 1)]
-    for frame in out:
-        poll(lambda f=frame: int(f.locator("#plot").get_attribute("data-render-count") or 0),
-             lambda n: n >= 1, what="the first render")
-    return out
+    """The one plotly_view frame of the lab, once its three panels (3-D, maps, curves) have
+    drawn; returned twice, as (3-D, maps), for the tests' readability."""
+    page.locator(FRAME).first.wait_for()
+    assert page.locator(FRAME).count() == 1  # one frame, one copy of plotly.js
+    frame = page.locator(FRAME).first.element_handle().content_frame()
+    for panel in ("plot", "plot-1", "plot-2"):
+        poll(lambda p=panel: int(frame.locator(f"#{p}").get_attribute("data-render-count") or 0),
+             lambda n: n >= 1, what=f"the first render of #{panel}")
+    return frame, frame
 
 
-def drawn(frame) -> dict:
+def drawn(frame, panel: str = "plot") -> dict:
     return frame.evaluate(
-        """() => {
-            const gd = document.getElementById("plot");
+        """(panel) => {
+            const gd = document.getElementById(panel);
             const path = gd._fullData.find(t => t.name === "Cross-entropy path");
             return {types: gd._fullData.map(t => t.type), scenes: gd._fullLayout._subplots.gl3d,
                     canvases: gd.querySelectorAll("canvas").length,
                     path_x: Array.from(path.x), path_y: Array.from(path.y),
                     renders: Number(gd.getAttribute("data-render-count"))};
-        }"""
+        }""",
+        panel,
     )
 
 
@@ -59,7 +62,7 @@ def test_lab_renders_and_slider_moves_paths_while_camera_stays(
     d = drawn(f3d)
     assert d["types"].count("surface") == 2 and d["scenes"] == ["scene", "scene2"]
     assert d["canvases"] >= 1
-    assert drawn(fmap)["types"].count("contour") == 2
+    assert drawn(fmap, "plot-1")["types"].count("contour") == 2
     assert np.allclose([d["path_x"][0], d["path_y"][0]], [-8, 8])
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -188,10 +188,12 @@ def test_paths_for_both_losses_with_start_and_end_markers(default_trajs, dims):
         assert (mine["end"].x[0], mine["end"].y[0]) == tuple(traj.points[-1])
         assert mine["end"].marker.color == F.LOSS_COLORS[loss]
         assert mine["end"].marker.symbol == "diamond"
-        hover = hover_points(line)
-        np.testing.assert_array_equal(hover[:, 0], np.arange(traj.steps + 1))
-        np.testing.assert_allclose(hover[:, 1:3], traj.points, rtol=1e-3)
-        np.testing.assert_allclose(hover[:, 3], traj.losses, rtol=1e-3)
+        # the line's hover: step = point index, y1, y2 = the drawn (unclipped) point
+        np.testing.assert_allclose(np.asarray(line.customdata, dtype=float), traj.losses,
+                                   rtol=1e-3)
+        for marker, k in (("start", 0), ("end", traj.steps)):
+            hover = hover_points(mine[marker])
+            np.testing.assert_allclose(hover, [[k, *traj.points[k], traj.losses[k]]], rtol=1e-3)
         if dims == 3:  # drawn on the surface: the loss, lifted a hair above it
             lift = np.asarray(line.z) - traj.losses
             assert (lift > 0).all() and lift.max() <= 0.011 * traj.losses.max()
@@ -245,6 +247,22 @@ def test_clipped_path_holds_points_inside_the_plotted_square_and_marks_them():
         assert np.abs(np.asarray(line.x)).max() <= 10 and np.abs(np.asarray(line.y)).max() <= 10
 
 
+def test_path_line_hover_tells_step_point_and_true_loss():
+    """The line sends only the loss as customdata: its hover reads the step from the point's
+    index and y1, y2 from the drawn point (the clipped ones carry their true point)."""
+    traj = make_traj([(0.0, 0.0), (1.0, -3.0), (2.0, -4.0)])
+    path = F.ClippedPath(traj, span=10.0, y3=-1000.0, target=0)
+    for make in (F.path_traces_3d, F.path_traces_map):
+        traces = make({"mse": F.ClippedPath(make_traj([(0, 0), (1, 1)], "mse"), 10.0, -1000, 0),
+                       "cross_entropy": path})
+        line = next(t for t in traces if t.name == "Cross-entropy path")
+        template = line.hovertemplate
+        assert "%{pointNumber}" in template and "%{x:" in template and "%{y:" in template
+        assert "%{customdata:" in template and "customdata[" not in template
+        np.testing.assert_allclose(np.asarray(line.customdata, dtype=float), traj.losses)
+        np.testing.assert_allclose(np.column_stack([line.x, line.y]), traj.points)
+
+
 def test_path_inside_the_square_is_not_clipped():
     path = F.ClippedPath(make_traj([(1.0, 2.0), (10.0, -10.0)]), span=10.0, y3=-1000.0, target=0)
     assert path.inside.all() and path.left_at is None
@@ -279,7 +297,8 @@ def test_curves_carry_loss_and_gradient_norm_of_both_runs(default_trajs):
         assert [t.showlegend for t, _ in mine] == [True, False]  # one legend entry per loss
         assert {t.line.color for t, _ in mine} == {F.LOSS_COLORS[loss]}
         for (_, js), values in zip(mine, (traj.losses, traj.grad_norms), strict=True):
-            np.testing.assert_array_equal(decode(js["x"]), np.arange(traj.steps + 1))
+            # point k is step k: x0 = 0, dx = 1 (no x array on the wire)
+            assert js["x0"] == 0 and js["dx"] == 1 and "x" not in js
             np.testing.assert_allclose(decode(js["y"]), values, rtol=1e-15)
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
     (threshold,) = fig.layout.shapes

@@ -8,11 +8,21 @@
  *   Streamlit -> iframe  {type: "streamlit:render", args, dfs, disabled, theme}
  * Streamlit sends `render` after componentReady and again whenever the JSON args change.
  *
- * Every figure is drawn with Plotly.react on the same div, with the cameras the user set put
- * back into its layout, so new data never resets the view. All 3D scenes share one camera.
+ * args: {panels: [{figure, height, base, narrow}], blobs: {digest: JSON of traces}, camera}.
+ * Each panel is a div stacked in this one frame (one Plotly runtime for the page). A panel's
+ * `base` names a blob: big traces (surfaces) parsed once, their arrays decoded once into
+ * typed arrays, and handed to Plotly as the very same objects on every draw, so
+ * Plotly.react finds them unchanged and only the panel's own small traces are new. A base
+ * this frame does not hold is asked for (value.missing); the panel keeps its last drawing.
  *
- * For tests and debugging, #plot carries data-render-count, data-camera (the live cameras)
- * and data-reported (the last value sent to Python); window.plotlyView exposes the state.
+ * Every figure is drawn with Plotly.react on the same div, with the cameras the user set put
+ * back into its layout, so new data never resets the view. All 3D scenes of the first panel
+ * share one camera. The value sent to Python is {cameras, missing, seq}.
+ *
+ * For tests and debugging, #plot (the first panel; then #plot-1, ...) carries
+ * data-render-count, data-camera (the live cameras) and data-reported (the cameras last sent
+ * to Python); body[data-last-draw] is performance.now() after the last draw;
+ * window.plotlyView exposes the state.
  */
 (function () {
   "use strict";
@@ -24,7 +34,16 @@
   };
   var CONFIG = { responsive: true, displaylogo: false };
 
-  var gd = document.getElementById("plot");
+  var NARROW_PX = 640; // at most this wide, panels use their `narrow` layout
+  var BLOB_MEMORY = 16; // parsed blobs kept (Python assumes fewer, so it errs on resending)
+  var TYPED = {
+    i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray, i2: Int16Array, u2: Uint16Array,
+    i4: Int32Array, u4: Uint32Array, f4: Float32Array, f8: Float64Array,
+  };
+
+  var gd = document.getElementById("plot"); // the first panel: cameras live here
+  var blobs = new Map(); // digest -> array of trace objects, oldest first
+  var panels = []; // {div, figure, height, base, narrow, drawnKey, renders}
 
   // What the component remembers between render messages.
   var state = {
@@ -34,13 +53,16 @@
     seen: {}, // sceneId -> the camera last seen on screen, to notice a change
     cameraArg: null, // stable JSON of the last `camera` argument seen
     applied: null, // stable JSON of the live cameras right after applying `camera`
-    reported: null, // stable JSON of the last value sent to Python
+    reported: null, // stable JSON of the cameras last sent to Python
+    missing: [], // digests asked for in the last value sent
+    seq: 0, // counts the values sent, so Python answers each request once
+    narrow: null,
     renders: 0,
     listening: false,
     timer: null,
     queue: Promise.resolve(), // renders run one after another
   };
-  window.plotlyView = { gd: gd, state: state };
+  window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels };
 
   function send(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
@@ -123,8 +145,18 @@
       if (state.reported === null && json === state.applied) return;
       state.reported = json;
       gd.dataset.reported = json;
-      send("streamlit:setComponentValue", { value: JSON.parse(json), dataType: "json" });
+      sendValue();
     }, REPORT_DELAY_MS);
+  }
+
+  function sendValue() {
+    state.seq += 1;
+    var value = {
+      cameras: state.reported ? JSON.parse(state.reported) : null,
+      missing: state.missing,
+      seq: state.seq,
+    };
+    send("streamlit:setComponentValue", { value: value, dataType: "json" });
   }
 
   // Give every 3D scene the camera of `source`; the relayouts come back here and settle,
@@ -194,21 +226,127 @@
     return [v.x, v.y, v.z];
   }
 
+  // ---- blobs -------------------------------------------------------------------------
+
+  // Plotly's typed-array spec {dtype, bdata, shape} -> a typed array (rows of one for 2D).
+  function decodeSpec(spec) {
+    var Typed = TYPED[spec.dtype];
+    if (!Typed) return spec;
+    var bin = atob(spec.bdata);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var flat = new Typed(bytes.buffer);
+    var shape = typeof spec.shape === "string" ? spec.shape.split(",").map(Number) : spec.shape;
+    if (!shape || shape.length < 2) return flat;
+    var rows = [];
+    for (var r = 0; r < shape[0]; r++) rows.push(flat.subarray(r * shape[1], (r + 1) * shape[1]));
+    return rows;
+  }
+
+  // Decode every typed-array spec in a trace once, so its arrays keep one identity.
+  function decodeTree(value) {
+    if (Array.isArray(value)) return value.map(decodeTree);
+    if (!value || typeof value !== "object") return value;
+    if (typeof value.bdata === "string" && value.dtype) return decodeSpec(value);
+    var out = {};
+    Object.keys(value).forEach(function (k) {
+      out[k] = decodeTree(value[k]);
+    });
+    return out;
+  }
+
+  function storeBlobs(given) {
+    Object.keys(given || {}).forEach(function (digest) {
+      if (blobs.has(digest)) return;
+      try {
+        var parsed = JSON.parse(given[digest]);
+        var fig = Array.isArray(parsed) ? { data: parsed } : parsed;
+        // The layout is kept as JSON: Plotly writes into the layout it is given.
+        blobs.set(digest, {
+          data: decodeTree(fig.data || []),
+          layout: JSON.stringify(fig.layout || {}),
+          narrow: fig.narrow || null,
+        });
+      } catch (err) {
+        fail("A cached trace set is not valid JSON: " + err.message);
+      }
+    });
+    while (blobs.size > BLOB_MEMORY) blobs.delete(blobs.keys().next().value);
+  }
+
+  function touch(digest) {
+    var traces = blobs.get(digest);
+    blobs.delete(digest);
+    blobs.set(digest, traces);
+  }
+
   // ---- drawing -----------------------------------------------------------------------
 
-  // Size the plot and its iframe; true when the height changed.
-  function setHeight(height) {
-    var h = Number(height) > 0 ? Math.round(Number(height)) : 520;
-    if (h === state.height) return false;
-    state.height = h;
-    gd.style.height = h + "px";
-    send("streamlit:setFrameHeight", { height: h });
-    return true;
+  function isNarrow() {
+    return document.documentElement.clientWidth <= NARROW_PX;
+  }
+
+  function merge(target, patch) {
+    Object.keys(patch || {}).forEach(function (k) {
+      var v = patch[k];
+      if (v && typeof v === "object" && !Array.isArray(v) && target[k] &&
+          typeof target[k] === "object" && !Array.isArray(target[k])) {
+        target[k] = merge(Object.assign({}, target[k]), v);
+      } else {
+        target[k] = v;
+      }
+    });
+    return target;
+  }
+
+  // A panel's narrow layout: its own, else its base's.
+  function narrowOf(p) {
+    var base = p.base && blobs.get(p.base);
+    return p.narrow || (base && base.narrow) || null;
+  }
+
+  function panelHeight(p) {
+    var narrow = state.narrow && narrowOf(p);
+    var h = narrow && narrow.height ? narrow.height : p.height;
+    return Number(h) > 0 ? Math.round(Number(h)) : 520;
+  }
+
+  // Size the plots and the iframe; true when a height changed.
+  function setHeights() {
+    var total = 0;
+    var changed = false;
+    panels.forEach(function (p) {
+      var h = panelHeight(p);
+      if (p.div.style.height !== h + "px") {
+        p.div.style.height = h + "px";
+        changed = true;
+      }
+      total += h;
+    });
+    if (total !== state.height) {
+      state.height = total;
+      send("streamlit:setFrameHeight", { height: total });
+    }
+    return changed;
   }
 
   function fail(message) {
     gd.dataset.error = message;
     console.error("plotly_view: " + message);
+  }
+
+  function panelDiv(i) {
+    if (i === 0) return gd;
+    var id = "plot-" + i;
+    var div = document.getElementById(id);
+    if (!div) {
+      div = document.createElement("div");
+      div.id = id;
+      div.className = "panel";
+      div.dataset.renderCount = "0";
+      document.body.appendChild(div);
+    }
+    return div;
   }
 
   // A `camera` argument is applied when it is new, and neither an echo of what we reported
@@ -249,31 +387,57 @@
     });
   }
 
-  function draw(figureJson, forceCameras) {
+  // Draw panel i with its figure over its base; the first panel keeps the cameras.
+  function draw(i, forceCameras) {
+    var p = panels[i];
     var fig;
     try {
-      fig = JSON.parse(figureJson);
+      fig = JSON.parse(p.figure);
     } catch (err) {
       fail("The figure is not valid JSON: " + err.message);
       return Promise.resolve();
     }
-    var layout = fig.layout || {};
-    var ids = sceneIdsOf(fig);
-    var shared = state.cameras[Object.keys(state.cameras).sort()[0]];
-    ids.forEach(function (id) {
-      var cam = state.cameras[id] || shared;
-      if (!cam) return;
-      state.cameras[id] = cam;
-      layout[id] = Object.assign({}, layout[id]);
-      layout[id].camera = Object.assign({}, layout[id].camera, cam);
-    });
-    layout.height = state.height;
+    var base = p.base ? blobs.get(p.base) : { data: [], layout: "{}" };
+    var data = base.data.concat(fig.data || []);
+    var layout = merge(JSON.parse(base.layout), fig.layout || {});
+    var narrow = state.narrow && narrowOf(p);
+    if (narrow) {
+      if (narrow.layout) layout = merge(layout, narrow.layout);
+      var patches = narrow.data || [];
+      data = data.map(function (t, k) {
+        return patches[k] && Object.keys(patches[k]).length ? Object.assign({}, t, patches[k]) : t;
+      });
+    }
+    layout.height = panelHeight(p);
     layout.autosize = true;
-    return Plotly.react(gd, fig.data || [], layout, Object.assign({}, CONFIG, fig.config)).then(
+    if (i === 0) {
+      var ids = sceneIdsOf({ data: data });
+      var shared = state.cameras[Object.keys(state.cameras).sort()[0]];
+      ids.forEach(function (id) {
+        var cam = state.cameras[id] || shared;
+        if (!cam) return;
+        state.cameras[id] = cam;
+        layout[id] = Object.assign({}, layout[id]);
+        layout[id].camera = Object.assign({}, layout[id].camera, cam);
+      });
+    }
+    var div = p.div;
+    var config = Object.assign({}, CONFIG, fig.config);
+    // What the last two draws were given: a benchmark replays them (bench/bench_browser.py).
+    p.previous = p.last;
+    p.last = { data: data, layout: layout, config: config };
+    return Plotly.react(div, data, layout, config).then(
       function () {
-        state.figure = figureJson;
-        state.renders += 1;
+        p.renders += 1;
+        div.dataset.renderCount = String(p.renders);
+        // Stamped at the next frame, once the draw can be on screen.
+        requestAnimationFrame(function () {
+          p.drawnAt = performance.timeOrigin + performance.now();
+          document.body.dataset.lastDraw = String(p.drawnAt);
+        });
         delete gd.dataset.error;
+        if (i !== 0) return null;
+        state.renders = p.renders;
         if (!state.listening) {
           gd.on("plotly_relayout", onRelayout);
           gd.on("plotly_relayouting", onRelayouting);
@@ -303,14 +467,32 @@
     );
   }
 
-  function onRender(args) {
-    var resized = setHeight(args.height);
-    var newCamera = takeCameraArg(args.camera);
-    var figure = typeof args.figure === "string" ? args.figure : JSON.stringify(args.figure);
-    if (figure === state.figure && !newCamera && !resized) return;
+  // What a panel's drawing depends on; a panel is redrawn only when this changes.
+  function drawKey(p) {
+    return [p.figure, p.base, panelHeight(p), state.narrow && !!narrowOf(p)].join("\u0000");
+  }
+
+  function drawAll(newCamera) {
+    setHeights();
+    var jobs = [];
+    panels.forEach(function (p, i) {
+      var force = i === 0 && newCamera;
+      if (p.base && !blobs.has(p.base)) return; // asked for; keep the last drawing
+      if (p.base) touch(p.base);
+      var key = drawKey(p);
+      if (key === p.drawnKey && !force) return;
+      p.drawnKey = key;
+      jobs.push(i);
+    });
+    if (!jobs.length) return;
     state.queue = state.queue
       .then(function () {
-        return draw(figure, newCamera);
+        // One after another: the 3D panel first, as the lecture reads.
+        return jobs.reduce(function (chain, i) {
+          return chain.then(function () {
+            return draw(i, i === 0 && newCamera);
+          });
+        }, Promise.resolve());
       })
       .then(function () {
         if (newCamera) scheduleReport();
@@ -319,6 +501,39 @@
         fail(String(err && err.message ? err.message : err));
       });
   }
+
+  function onRender(args) {
+    storeBlobs(args.blobs);
+    var given = Array.isArray(args.panels) ? args.panels : [];
+    given.forEach(function (a, i) {
+      var p = panels[i];
+      if (!p) {
+        p = panels[i] = { div: panelDiv(i), renders: 0, drawnKey: null };
+      }
+      p.figure = typeof a.figure === "string" ? a.figure : JSON.stringify(a.figure);
+      p.height = a.height;
+      p.base = a.base || null;
+      p.narrow = a.narrow || null;
+    });
+    state.narrow = isNarrow();
+    var missing = given.map(function (a) { return a.base; }).filter(function (d) {
+      return d && !blobs.has(d);
+    });
+    if (missing.length && missing.join() !== state.missing.join()) {
+      state.missing = missing;
+      sendValue();
+    } else if (!missing.length) {
+      state.missing = [];
+    }
+    var newCamera = takeCameraArg(args.camera);
+    drawAll(newCamera);
+  }
+
+  window.addEventListener("resize", function () {
+    if (!panels.length || isNarrow() === state.narrow) return;
+    state.narrow = isNarrow();
+    drawAll(false);
+  });
 
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent) return;

@@ -1,0 +1,406 @@
+"""Slider to screen in headless Chromium (issue 7), all in one run; results go to
+docs/benchmarks.md.
+
+Measured, on a freshly started `streamlit run app.py` (the lab) and on the reference app
+(`bench/reference_browser_app.py`: two cached 101x101 surfaces and one path drawn with
+`st.plotly_chart`):
+- first visit on a fresh server and again on the warm one (a new browser context each, no
+  cache): navigation start -> the first 3-D figure drawn; bytes on the wire (HTTP encoded
+  bytes, CDP Network.loadingFinished, plus websocket frames); copies of plotly.js loaded;
+- path-only moves (Start y1, learning rate, steps, optimiser, a hyper-parameter) and surface
+  moves (y3, range, target, resolution): key press -> the 3-D panel and the maps panel drawn
+  with the new data (the frontend stamps each draw one animation frame after Plotly.react
+  resolves); the floor: Plotly.react of the same panels, from the figure before the move to
+  the figure after it, replayed in the same page right after the move and timed the same
+  way; bytes received on the websocket per move (CDP Network.webSocketFrameReceived);
+- the reference app's slider move: key press -> its chart shows the new path.
+
+    flock /tmp/lsl-heavy.lock python bench/bench_browser.py [--moves N] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from common import cpu_model  # bench/ is on sys.path when run as a script
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench_browser:start -->", "<!-- bench_browser:end -->"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORT = {"width": 1600, "height": 1000}
+FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
+INTRO = """## Slider to screen, in the browser
+
+`bench/bench_browser.py` drives headless Chromium (software WebGL) against `streamlit run`;
+`flock /tmp/lsl-heavy.lock python bench/bench_browser.py --write` regenerates the block below
+(and only it). "Above floor" is the move's time minus Plotly's own redraw of the same panels
+(from the figure before the move to the one after it), replayed in the same page right after
+each move: the median of those differences.
+"""
+
+# ---- server and browser -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(script: str):
+    """`streamlit run script` on 127.0.0.1; yields its URL once healthy (at most 60 s)."""
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"{script} did not start:\n{log.read()[-3000:]!r}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+class Wire:
+    """Counts, through CDP, HTTP bytes, websocket bytes received, and plotly.js copies."""
+
+    def __init__(self, page):
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.http = 0
+        self.ws = 0
+        self.plotly_copies = 0
+        self._urls: dict[str, str] = {}
+        self.cdp.on("Network.requestWillBeSent", self._request)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.on("Network.webSocketFrameReceived", self._frame)
+
+    def _request(self, event):
+        self._urls[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event):
+        self.http += int(event.get("encodedDataLength", 0))
+        url = self._urls.get(event["requestId"], "")
+        name = url.rsplit("/", 1)[-1].split("?")[0]
+        if name == "plotly.min.js" or name.startswith("PlotlyChart"):
+            self.plotly_copies += 1
+
+    def _frame(self, event):
+        response = event["response"]
+        payload = response.get("payloadData", "")
+        self.ws += len(base64.b64decode(payload)) if response.get("opcode") == 2 else len(
+            payload.encode())
+
+
+def idle(page, timeout_s: float = 30.0) -> None:
+    """Wait until Streamlit is connected and no script run is going on (twice in a row)."""
+    app = page.locator('[data-testid="stApp"]')
+    app.wait_for(timeout=timeout_s * 1000)
+    deadline, quiet = time.monotonic() + timeout_s, 0
+    while time.monotonic() < deadline:
+        still = (app.get_attribute("data-test-script-state") == "notRunning"
+                 and page.locator('[data-testid="stStatusWidget"]').count() == 0)
+        quiet = quiet + 1 if still else 0
+        if quiet >= 2:
+            return
+        page.wait_for_timeout(50)
+    raise TimeoutError("Streamlit kept running")
+
+
+def poll(read, until, timeout_s: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while not until(value):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waiting for {what}: {value!r}")
+        time.sleep(0.01)
+        value = read()
+    return value
+
+
+# ---- the lab -----------------------------------------------------------------------------
+
+KEYDOWN = """() => { if (window.__keys) return; window.__keys = 1;
+  document.addEventListener("keydown",
+    e => { window.__t0 = performance.timeOrigin + e.timeStamp; }, true); }"""
+STAMPS = "() => window.plotlyView.panels.map(p => [p.renders, p.drawnAt || 0])"
+FLOOR = """async (ids) => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  let total = 0;
+  for (const i of ids) {
+    const p = window.plotlyView.panels[i];
+    if (!p.previous) return null;
+    await Plotly.react(p.div, p.previous.data, p.previous.layout, p.previous.config);
+    await frame();
+    await frame();
+    await new Promise(r => setTimeout(r, 300));  // let the WebGL work of that draw finish
+    const t = performance.now();
+    await Plotly.react(p.div, p.last.data, p.last.layout, p.last.config);
+    await frame();
+    total += performance.now() - t;
+  }
+  return total;
+}"""
+
+
+def lab_frame(page):
+    page.locator(FRAME).first.wait_for(timeout=60_000)
+    return page.locator(FRAME).first.element_handle().content_frame()
+
+
+def first_visit(browser, url: str) -> dict:
+    """A new visitor: ms to the first 3-D figure, bytes on the wire, plotly.js copies."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    wire = Wire(page)
+    page.goto(url)
+    frame = lab_frame(page)
+    poll(lambda: frame.evaluate("() => !!(window.plotlyView && window.plotlyView.panels[0]"
+                                " && window.plotlyView.panels[0].drawnAt)"),
+         bool, timeout_s=60, what="the first 3-D figure")
+    drawn = frame.evaluate("() => window.plotlyView.panels[0].drawnAt")
+    origin = page.evaluate("() => performance.timeOrigin")
+    idle(page)
+    page.wait_for_timeout(500)
+    out = {"first_ms": drawn - origin, "http": wire.http, "ws": wire.ws,
+           "plotly": wire.plotly_copies}
+    context.close()
+    return out
+
+
+def move(page, frame, wire: Wire, keys) -> dict:
+    """Press keys on the focused widget; ms to both paths panels redrawn, floor, ws bytes."""
+    before = frame.evaluate(STAMPS)
+    wire.ws = 0
+    page.evaluate("() => { window.__t0 = 0; }")
+    for key in keys:
+        page.keyboard.press(key)  # single characters type themselves
+    t0 = poll(lambda: page.evaluate("() => window.__t0"), bool, what="the key press")
+
+    def done(stamps):
+        return all(stamps[i][0] > before[i][0] and stamps[i][1] > t0 for i in (0, 1))
+
+    stamps = poll(lambda: frame.evaluate(STAMPS), done, what="the redrawn panels")
+    idle(page)
+    page.wait_for_timeout(300)  # late frames (the curves panel, the URL) still count
+    took = max(stamps[0][1], stamps[1][1]) - t0
+    floor = frame.evaluate(FLOOR, [0, 1])
+    return {"ms": took, "floor": floor, "ws": wire.ws}
+
+
+def focus(page, role: str, name: str | None) -> None:
+    if name is None:  # the radio button that is checked: the arrow keys move from it
+        page.get_by_role(role, checked=True).first.focus()
+    else:
+        page.get_by_role(role, name=name).first.focus()
+
+
+def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    wire = Wire(page)
+    page.goto(url)
+    frame = lab_frame(page)
+    poll(lambda: frame.evaluate(STAMPS), lambda s: len(s) == 3 and all(x[1] for x in s),
+         timeout_s=60, what="three panels")
+    idle(page)
+    page.evaluate(KEYDOWN)
+    results: dict[str, list[dict]] = {}
+
+    def run(label, role, name, keys_for):
+        samples = results.setdefault(label, [])
+        for k in range(n):
+            focus(page, role, name)
+            samples.append(move(page, frame, wire, keys_for(k)))
+            print(label, {k: round(v) for k, v in samples[-1].items() if v is not None},
+                  flush=True)
+
+    back_forth = lambda k: ["ArrowRight" if k % 2 == 0 else "ArrowLeft"]  # noqa: E731
+    run("path: Start y1", "slider", "Start y1", back_forth)
+    run("path: learning rate", "slider", "Learning rate",
+        lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
+    run("path: steps", "slider", "Steps", back_forth)
+    # Optimiser: type the option's name and Enter; the last one chosen is Adam.
+    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
+    run("path: optimiser", "combobox", "Optimiser",
+        lambda k: [*choices[(k - n) % len(choices)], "Enter"])
+    name = poll(lambda: [s for s in ("Momentum", "Adam β1", "RMSprop α (smoothing)")
+                         if page.get_by_role("slider", name=s).count()],
+                bool, what="a hyper-parameter slider")[0]
+    run(f"path: {name}", "slider", name, lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
+    # -1000 <-> 20 (one step of y3 far below the square draws the same surfaces: no redraw)
+    run("surface: y3", "slider", "Pinned logit y3", lambda k: ["End" if k % 2 == 0 else "Home"])
+    run("surface: range", "slider", "Logit range ±", back_forth)
+    run("surface: target", "radio", None, lambda k: ["ArrowRight"])
+    run("surface: resolution", "slider", "Grid points per axis",
+        lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
+    context.close()
+    return results
+
+
+# ---- the reference app -------------------------------------------------------------------
+
+REFERENCE_DRAWN = """(y2) => new Promise(resolve => {
+  const check = () => {
+    const gd = document.querySelector(".js-plotly-plot");
+    const path = gd && gd._fullData && gd._fullData.find(t => t.type === "scatter3d");
+    if (path && Math.abs(path.y[0] - y2) < 1e-9 && gd._fullLayout.scene._scene) {
+      requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  check();
+})"""
+
+
+def reference_moves(browser, url: str, n: int) -> list[float]:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(url)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    idle(page)
+    page.evaluate(KEYDOWN)
+    out, y2 = [], 8.0
+    for k in range(n):
+        page.get_by_role("slider", name="Start y2").focus()
+        key, y2 = ("ArrowLeft", y2 - 0.5) if k % 2 == 0 else ("ArrowRight", y2 + 0.5)
+        page.evaluate("() => { window.__t0 = 0; }")
+        page.keyboard.press(key)
+        drawn = page.evaluate(REFERENCE_DRAWN, y2)
+        out.append(drawn - page.evaluate("() => window.__t0"))
+        idle(page)
+    context.close()
+    return out
+
+
+# ---- report ------------------------------------------------------------------------------
+
+
+def summarize(samples: list[dict]) -> dict:
+    ms = [s["ms"] for s in samples]
+    floors = [s["floor"] for s in samples if s["floor"] is not None]
+    above = [s["ms"] - s["floor"] for s in samples if s["floor"] is not None]
+    return {"ms": statistics.median(ms), "floor": statistics.median(floors),
+            "above": statistics.median(above), "ws": statistics.median(s["ws"] for s in samples),
+            "ws_max": max(s["ws"] for s in samples), "n": len(samples)}
+
+
+def report(fresh: dict, warm: dict, moves: dict, reference: list[float], load: tuple) -> str:
+    now = datetime.date.today().isoformat()
+    lines = [
+        f"Run {now} on {os.cpu_count()} cores, {cpu_model()}, Python "
+        f"{platform.python_version()}, headless Chromium (software WebGL), viewport "
+        f"{VIEWPORT['width']}x{VIEWPORT['height']}; load average before the run "
+        f"{', '.join(f'{x:.1f}' for x in load)}.",
+        "",
+        "| move | key -> 3-D and maps drawn (ms) | Plotly's floor (ms) | above floor (ms) "
+        "| websocket per move (kB, median / max) |",
+        "|---|---|---|---|---|",
+    ]
+    for label, samples in moves.items():
+        s = summarize(samples)
+        lines.append(f"| {label} | {s['ms']:.0f} | {s['floor']:.0f} | **{s['above']:.0f}** | "
+                     f"{s['ws'] / 1e3:.1f} / {s['ws_max'] / 1e3:.1f} |")
+    path = [x for label, samples in moves.items() if label.startswith("path")
+            for x in samples]
+    surface = [x for label, samples in moves.items() if label.startswith("surface")
+               for x in samples]
+    p, s = summarize(path), summarize(surface)
+    ref = statistics.median(reference)
+    lines += [
+        "",
+        f"- Path-only moves, all together (n = {p['n']}): median {p['ms']:.0f} ms, floor "
+        f"{p['floor']:.0f} ms, **{p['above']:.0f} ms above the floor** (target <= 80), "
+        f"**{p['ws'] / 1e3:.1f} kB** on the websocket (max {p['ws_max'] / 1e3:.1f}; target "
+        "<= 30).",
+        f"- Surface moves, all together (n = {s['n']}): median {s['ms']:.0f} ms, floor "
+        f"{s['floor']:.0f} ms, **{s['above']:.0f} ms above the floor** (target <= 150), "
+        f"{s['ws'] / 1e3:.0f} kB on the websocket.",
+        f"- Reference app (two cached 101x101 surfaces and one path with `st.plotly_chart`): "
+        f"median **{ref:.0f} ms** per slider move (n = {len(reference)}); the lab's path-only "
+        f"move is **{ref / p['ms']:.1f}x** faster.",
+        f"- First 3-D figure for a new visitor: **{fresh['first_ms'] / 1e3:.2f} s** on a "
+        f"freshly started server (target <= 5), **{warm['first_ms'] / 1e3:.2f} s** on a warm "
+        "one (target <= 1.5).",
+        f"- A first visit on the wire: **{(warm['http'] + warm['ws']) / 1e6:.2f} MB** "
+        f"(HTTP {warm['http'] / 1e6:.2f} MB encoded, websocket {warm['ws'] / 1e6:.2f} MB; "
+        f"target <= 4); copies of plotly.js loaded: **{warm['plotly']}**.",
+    ]
+    return "\n".join(lines)
+
+
+def write(block: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    section = f"{START}\n{block}\n{END}"
+    if START in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + INTRO + "\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=6, help="moves per slider (default 6)")
+    parser.add_argument("--write", action="store_true", help="write into docs/benchmarks.md")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    load = os.getloadavg()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with server("app.py") as url:
+            fresh = first_visit(browser, url)
+            warm = first_visit(browser, url)
+            moves = lab_moves(browser, url, args.moves)
+        with server("bench/reference_browser_app.py") as url:
+            reference = reference_moves(browser, url, args.moves)
+        browser.close()
+    block = report(fresh, warm, moves, reference, load)
+    print(block)
+    if args.write:
+        write(block)
+        print(f"written to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The lab on a projector and in a pocket (issue 7): bounding boxes in real Chromium.
+
+Projector mode at 1280x720 and 1024x768: the sidebar is collapsed, and both 3-D scenes with
+their paths and the preset buttons are inside the viewport without scrolling, in big type
+with thick lines. At 390x844 the figures stack, each scene at least 90% of the width.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .waiting import poll
+
+pytestmark = pytest.mark.e2e
+
+APP = "app.py"
+FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
+SCENES = """() => {
+  const gd = document.getElementById("plot");
+  const paths = gd._fullData.filter(t => t.type === "scatter3d" && t.mode.includes("lines"));
+  return {font: gd._fullLayout.font.size, widths: paths.map(t => t.line.width),
+          scenes: paths.map(t => t.scene)};
+}"""
+
+
+def open_lab(browser, streamlit_server, wait_for_streamlit, viewport, query=""):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(streamlit_server(APP, query=query))
+    wait_for_streamlit(page, timeout_s=60)
+    page.locator(FRAME).first.wait_for()
+    frame = page.locator(FRAME).first.element_handle().content_frame()
+    for panel in ("plot", "plot-1"):
+        poll(lambda p=panel: int(frame.locator(f"#{p}").get_attribute("data-render-count") or 0),
+             lambda n: n >= 1, what=f"#{panel} drawn")
+    wait_for_streamlit(page)
+    return context, page, frame
+
+
+def inside(box: dict, viewport: dict) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5
+            and box["y"] + box["height"] <= viewport["height"] + 0.5)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720},
+                                      {"width": 1024, "height": 768}])
+def test_projector_mode_fits_scenes_and_presets_in_the_viewport(
+    browser, streamlit_server, wait_for_streamlit, viewport, tmp_path
+):
+    context, page, frame = open_lab(browser, streamlit_server, wait_for_streamlit, viewport,
+                                    query="projector=1")
+    try:
+        assert page.evaluate("() => window.scrollY") == 0
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        boxes = {name: frame.locator(f"#{name}").bounding_box() for name in ("scene", "scene2")}
+        for name in ("slide", "adam", "too_large", "unpin"):  # the preset buttons
+            button = page.locator(f".st-key-lab_preset_{name} button").first
+            boxes[f"preset {name}"] = button.bounding_box()
+        page.screenshot(path=str(tmp_path / f"projector_{viewport['width']}.png"))
+        outside = {k: b for k, b in boxes.items() if not inside(b, viewport)}
+        assert not outside, f"outside the {viewport} viewport: {outside}"
+        # Side by side, each a fair share of the width (two colour bars sit beside them).
+        assert boxes["scene"]["x"] + boxes["scene"]["width"] <= boxes["scene2"]["x"] + 1
+        assert min(boxes["scene"]["width"], boxes["scene2"]["width"]) > 0.35 * viewport["width"]
+        drawn = frame.evaluate(SCENES)
+        assert sorted(drawn["scenes"]) == ["scene", "scene2"]  # a path on each surface
+        assert drawn["font"] >= 20 and min(drawn["widths"]) >= 9  # big type, thick lines
+    finally:
+        context.close()
+
+
+def test_narrow_screen_stacks_the_figures(browser, streamlit_server, wait_for_streamlit,
+                                          tmp_path):
+    viewport = {"width": 390, "height": 844}
+    context, page, frame = open_lab(browser, streamlit_server, wait_for_streamlit, viewport)
+    try:
+        page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
+        a, b = (frame.locator(f"#{name}").bounding_box() for name in ("scene", "scene2"))
+        for box in (a, b):
+            assert box["width"] >= 0.9 * viewport["width"], box
+        assert b["y"] >= a["y"] + a["height"] - 1  # the second scene below the first
+        # The maps stack too: the two map plots one above the other, full width.
+        maps = frame.evaluate("""() => {
+            const gd = document.getElementById("plot-1");
+            return ["xaxis", "xaxis2"].map(n => gd._fullLayout[n]._length);
+        }""")
+        assert min(maps) >= 0.6 * viewport["width"]
+    finally:
+        context.close()
