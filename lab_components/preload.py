@@ -60,6 +60,14 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.page_parts",
+    "surfaces.escape",
+    "surfaces.anatomy",
+    "surfaces.simplex",
+    "surfaces.logistic",
+    "surfaces.rates",
+    "surfaces.beyond_settings",
+    "surfaces.figures_beyond",
 )
 
 MODULES = THIRD_PARTY + OWN
