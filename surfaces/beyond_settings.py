@@ -13,7 +13,7 @@ from surfaces.settings import FIELD, THRESHOLD_CHOICES
 
 __all__ = ["ANATOMY", "ESCAPE", "LOGISTIC", "RATES", "SIMPLEX", "AnatomySettings",
            "EscapeSettings", "LogisticSettings", "RatesSettings", "SimplexSettings",
-           "lab_query"]
+           "from_lab", "lab_query"]
 
 ESCAPE_RESOLUTIONS = (51, 101, 151, 201)
 SIMPLEX_RESOLUTIONS = (11, 21, 31, 41)
@@ -227,6 +227,20 @@ class RatesSettings:
         return tuple(sorted({self.lr1, self.lr2, self.lr3, self.lr4}))
 
 
+def from_lab(lab_settings: Any, table: FieldTable) -> dict[str, str]:
+    """The URL parameters of a page's `table` for the settings it shares with the lab; a lab
+    value the page does not offer (a 401 grid, 2000 steps) leaves that page's default."""
+    values = {}
+    for f in table.fields:
+        value = getattr(lab_settings, f.name, None)
+        try:
+            f.check(value)
+        except ValueError:
+            continue
+        values[f.name] = value
+    return table.to_query(table.settings_cls(**values))
+
+
 def lab_query(s: Any, **overrides: Any) -> dict[str, str]:
     """The lab's URL parameters for the fields `s` shares with the lab (plus `overrides`)."""
     from surfaces import settings as lab
@@ -236,3 +250,8 @@ def lab_query(s: Any, **overrides: Any) -> dict[str, str]:
     values.update(overrides)
     return lab.TABLE.to_query(lab.LabSettings(**values))
 
+
+
+# The lab links to these pages with its settings: (language-table name, url path, table).
+FROM_LAB = (("escape", "escape", ESCAPE), ("anatomy", "anatomy", ANATOMY),
+            ("simplex", "triangle", SIMPLEX))

@@ -150,6 +150,7 @@ STRINGS: dict[str, str] = {
 
 # --- the pages beyond the slide (issue 10) ------------------------------------------------
 STRINGS.update({
+    "lab.beyond": "Beyond the slide: the [escape map]({escape}) of every start under these settings, the [gradient anatomy]({anatomy}) of this start, the same paths on the [probability simplex]({simplex}).",
     "app.page.escape": "Escape map",
     "app.page.anatomy": "Gradient anatomy",
     "app.page.simplex": "Probability simplex",

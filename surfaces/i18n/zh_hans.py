@@ -134,6 +134,7 @@ STRINGS: dict[str, str] = {
 
 # --- 幻灯片之外的页面（issue 10）---------------------------------------------------------
 STRINGS.update({
+    "lab.beyond": "幻灯片之外：这些设置下每个起点的[逃离图]({escape})，这个起点的[梯度解剖]({anatomy})，以及[概率单纯形]({simplex})上的同样路径。",
     "app.page.escape": "逃离图",
     "app.page.anatomy": "梯度解剖",
     "app.page.simplex": "概率单纯形",

@@ -134,6 +134,7 @@ STRINGS: dict[str, str] = {
 
 # --- 投影片之外的頁面（issue 10）---------------------------------------------------------
 STRINGS.update({
+    "lab.beyond": "投影片之外：這些設定下每個起點的[逃離圖]({escape})，這個起點的[梯度解剖]({anatomy})，以及[概率單純形]({simplex})上的同樣路徑。",
     "app.page.escape": "逃離圖",
     "app.page.anatomy": "梯度解剖",
     "app.page.simplex": "概率單純形",

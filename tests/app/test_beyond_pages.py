@@ -4,6 +4,7 @@ numbers."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -179,3 +180,17 @@ def test_chinese_pages_use_the_course_terms():
     at = run("pages/learning_rates.py", {"lang": "zh-Hant"})
     assert at.title[0].value == "學習率"
 
+
+
+def test_the_lab_links_to_the_pages_with_its_settings():
+    at = run("pages/surface_lab.py", {"opt": "adam", "lr": "0.3", "y1": "-6", "res": "401",
+                                      "steps": "1500"})
+    text = next(m.value for m in at.markdown if "](./escape?" in m.value)
+    links = dict(re.findall(r"\]\(\./([a-z-]+)\?([^)]*)\)", text))
+    assert set(links) == {"escape", "anatomy", "triangle"}
+    escape, notes = B.ESCAPE.from_query(dict(p.split("=") for p in links["escape"].split("&")))
+    assert not notes  # 401 and 1500 are not offered there: that page's defaults instead
+    assert (escape.opt, escape.lr, escape.y1, escape.res, escape.steps) == ("adam", 0.3, -6.0,
+                                                                            101, 200)
+    anatomy, _ = B.ANATOMY.from_query(dict(p.split("=") for p in links["anatomy"].split("&")))
+    assert (anatomy.y1, anatomy.y2) == (-6.0, 8.0)
