@@ -44,9 +44,9 @@ def escape_maps(maps: Mapping[str, np.ndarray], axis: np.ndarray, *, steps: int,
                 start: tuple[float, float] | None = None, projector: bool = False,
                 lang: str = DEFAULT, height: int = 470) -> go.Figure:
     """Two heat maps (MSE, cross-entropy) of the first step below the threshold; "never"
-    (-1) is the grey top bin, above `steps`."""
+    (-1) is the grey top bin, above `steps`; the hover shows the step itself (customdata)."""
     fig = _row([loss_name(k, lang) for k in LOSS_ORDER], horizontal_spacing=0.12)
-    top = steps + 1
+    top = steps + max(1.0, 0.12 * steps)  # the grey bin: from steps + 1/2 to top
     cut = (steps + 0.5) / top
     # blue: escapes at once, red: late; grey: never within the budget
     scale = [[0.0, "#2166ac"], [0.5 * cut, "#f7f7f7"], [cut, "#b2182b"], [cut, NEVER_GREY],
@@ -60,7 +60,8 @@ def escape_maps(maps: Mapping[str, np.ndarray], axis: np.ndarray, *, steps: int,
             customdata=grid.astype(np.int32), hovertemplate=hover,
             colorbar={"x": 0.44 if col == 1 else 1.0, "len": 0.9, "thickness": 14,
                       "tickvals": [0, steps // 2, steps, top],
-                      "ticktext": ["0", str(steps // 2), str(steps), tr("escape.never", lang)]},
+                      "ticktext": ["0", str(steps // 2), str(steps), tr("escape.never", lang)],
+                      "ticks": ""},
         ), row=1, col=col)
         if start is not None:
             fig.add_trace(go.Scatter(
