@@ -13,6 +13,7 @@ from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import lab_url, projector_css, sidebar
 from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view.encoding import figure_json
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -34,6 +35,15 @@ def ce_maps(span: float, res: int, y3: float, target: int, f32: bool) -> tuple[N
     naive = naive_cross_entropy(lo=-span, hi=span, n=res, y3=y3, target=target, dtype=dtype)
     stable = error_surfaces(lo=-span, hi=span, n=res, y3=y3, target=target, dtype=dtype)
     return naive, stable.z["cross_entropy"]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def naive_figure(span: float, res: int, y3: float, target: int, f32: bool, naive_on: bool,
+                 projector: bool, lang: str) -> str:
+    """The naive/stable map as JSON: moving the point leaves it as it is."""
+    naive, stable = ce_maps(span, res, y3, target, f32)
+    return figure_json(FB.naive_map(naive, stable, naive_on=naive_on, projector=projector,
+                                    lang=lang))
 
 
 def vector(v: np.ndarray) -> str:
@@ -78,8 +88,8 @@ st.markdown(t(f"anatomy.reading.{vanishing}", err=f"{a.error_norm:.3g}",
 
 # 3. Naive or stable cross-entropy.
 st.subheader(t("anatomy.h.naive"))
-naive, stable = ce_maps(s.span, s.res, s.y3, s.target_index, s.f32)
-plotly_view(FB.naive_map(naive, stable, naive_on=s.naive, projector=s.projector, lang=lang),
+naive, _ = ce_maps(s.span, s.res, s.y3, s.target_index, s.f32)
+plotly_view(naive_figure(s.span, s.res, s.y3, s.target_index, s.f32, s.naive, s.projector, lang),
             key="anatomy_naive", height=540 if s.projector else 460)
 if s.naive:
     st.markdown(t("anatomy.naive_reading", loss=f"{naive.loss_undefined.mean():.0%}",
