@@ -54,6 +54,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/surface_lab.py", "lab", "app.page.lab", ":material/landscape:",
              default=True),
     PageSpec("pages/mnist_training.py", "mnist", "app.page.mnist", ":material/model_training:"),
+    PageSpec("pages/escape_map.py", "escape", "app.page.escape", ":material/grid_on:"),
+    PageSpec("pages/gradient_anatomy.py", "anatomy", "app.page.anatomy", ":material/biotech:"),
+    PageSpec("pages/simplex.py", "triangle", "app.page.simplex", ":material/change_history:"),
+    PageSpec("pages/logistic_1d.py", "one-weight", "app.page.logistic", ":material/show_chart:"),
+    PageSpec("pages/learning_rates.py", "rates", "app.page.rates", ":material/speed:"),
 )
 
 

@@ -71,6 +71,14 @@ OWN = (
     "lab_components.lang",
     "lab_components.settings_ui",
     "lab_components.widget_guard",
+    "lab_components.page_parts",
+    "surfaces.escape",
+    "surfaces.anatomy",
+    "surfaces.simplex",
+    "surfaces.logistic",
+    "surfaces.rates",
+    "surfaces.beyond_settings",
+    "surfaces.figures_beyond",
 )
 
 MODULES = THIRD_PARTY + OWN
@@ -130,8 +138,45 @@ def _warm_first_view() -> None:
     except ImportError:
         return
     warm()
+def warm_up_beyond() -> None:
+    """The figures of the pages beyond the slide (heat maps, ternary plots, bars), each built
+    once from tiny inputs: plotly imports each trace type's submodules on first use."""
+    import numpy as np
+
+    from surfaces import figures_beyond as FB
+    from surfaces.anatomy import anatomy_at, gradient_maps, naive_cross_entropy
+    from surfaces.escape import escape_map
+    from surfaces.logistic import LOSSES, descend_1d, loss_and_grad
+    from surfaces.rates import quadratic_descent, rate_sweep
+    from surfaces.simplex import path_on_simplex, square_on_simplex
+
+    axis = np.linspace(-3.0, 3.0, 5)
+    maps = {loss: escape_map(loss, optimizer="sgd", lr=1.0, steps=3, threshold=0.01, lo=-3.0,
+                             hi=3.0, n=5) for loss in ("mse", "cross_entropy")}
+    grads = gradient_maps(lo=-3.0, hi=3.0, n=5)
+    naive = naive_cross_entropy(lo=-3.0, hi=3.0, n=5, target=2)
+    cloud = square_on_simplex(lo=-3.0, hi=3.0, n=5)
+    path = path_on_simplex(np.zeros((2, 2)), -1000.0)
+    runs = {n: descend_1d(n, -2.0, lr=0.3, steps=2) for n in LOSSES}
+    sweep = rate_sweep([0.3], w0=-2.0, steps=3)
+    quad = quadratic_descent((1.0, 2.0), (-2.0, 3.0), optimizer="adagrad", lr=0.5, steps=3)
+    figs = [
+        FB.escape_maps(maps, axis, steps=3, start=(0.0, 0.0)),
+        FB.gradient_maps_figure(grads, point=(0.0, 0.0)),
+        FB.anatomy_factors(anatomy_at(0.0, 1.0)),
+        FB.naive_map(naive, naive.value, naive_on=True),
+        FB.simplex_figure(cloud.probs, cloud.loss, {"mse": path, "cross_entropy": path}),
+        FB.logistic_view(axis, {n: loss_and_grad(n, axis) for n in LOSSES},
+                         {n: (r.weights, r.losses, r.grads) for n, r in runs.items()}),
+        FB.rate_curves({n: [(0.3, r.losses, lab) for r, lab in v] for n, v in sweep.items()}),
+        FB.adagrad_rates(quad.rates, lr=0.5),
+        FB.scaling_paths(axis, [("a", np.ones((5, 5)), quad.points)]),
+    ]
+    for fig in figs:
+        fig.to_json()
 
 
 FAILED = preload()
 warm_up()
 _warm_first_view()
+warm_up_beyond()

@@ -8,6 +8,7 @@ the student is seeing. All numbers come from `surfaces/`; this file only wires a
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -19,6 +20,7 @@ from lab_components.navigation import ensure_routed
 from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
 from lab_components.plotly_view.encoding import small_traces_json
 from lab_components.settings_ui import PageState
+from surfaces import beyond_settings as B
 from surfaces import figures as F
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
@@ -116,3 +118,5 @@ if projector:  # below the figures, so that they stay in view
 left_at = {loss: path.left_at for loss, path in paths.items()}
 st.markdown(markdown_table(summary(trajs, left_at, s.thr, lang)))
 st.markdown(explanation(settings, trajs, lang))
+st.markdown(t("lab.beyond", **{name: f"./{path}?{urlencode(B.from_lab(settings, table))}"
+                               for name, path, table in B.FROM_LAB}))

@@ -147,3 +147,198 @@ STRINGS: dict[str, str] = {
     "story.moral": "Classes {c1} and {c2} are the wrong answers; changing only the loss "
                    "function changes how hard optimisation is.",
 }
+
+# --- the pages beyond the slide (issue 10) ------------------------------------------------
+STRINGS.update({
+    "lab.beyond": "Beyond the slide: the [escape map]({escape}) of every start under these settings, the [gradient anatomy]({anatomy}) of this start, the same paths on the [probability simplex]({simplex}).",
+    "app.page.escape": "Escape map",
+    "app.page.anatomy": "Gradient anatomy",
+    "app.page.simplex": "Probability simplex",
+    "app.page.logistic": "1-D logistic view",
+    "app.page.rates": "Learning rates",
+    # escape map
+    "escape.title": "Escape map: which starts get out?",
+    "escape.caption": "Every start on the square runs the same optimiser; each point is coloured "
+                      "by the first step at which its loss is below the threshold. Grey: never "
+                      "within the budget.",
+    "escape.group.square": "Square",
+    "escape.group.descent": "Descent",
+    "escape.group.start": "Start to open in the lab",
+    "escape.computing": "Running {n} starts for each loss…",
+    "escape.share": "Within {steps} steps, **{mse}** of the starts get below loss {thr} with "
+                    "mean square error and **{ce}** with cross-entropy.",
+    "escape.at_start": "{loss} from ({y1}, {y2}): {result}",
+    "escape.never": "never",
+    "escape.at_step": "step {k}",
+    "escape.open_lab": "[Open the error-surface lab with these settings]({url})",
+    "escape.how": "All starts run at once: one torch.optim optimiser over a tensor with one row "
+                  "per start (the optimisers act element by element, so each row is exactly the "
+                  "lab's run from that start).",
+    "escape.hover": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>first step %{{customdata}} (−1: never)"
+                    "<extra></extra>",
+    "escape.field.steps.help": "The budget: a start that is not below the threshold by then is "
+                               "grey.",
+    "escape.field.thr.help": "A start has escaped once its loss is below this.",
+    "escape.preset.slide.title": "The slide",
+    "escape.preset.slide.story": "Gradient descent, learning rate 1: cross-entropy gets out "
+                                 "from everywhere; MSE's whole top-left plateau stays grey.",
+    "escape.preset.adam.title": "Adam rescues MSE",
+    "escape.preset.adam.story": "Adam rescales the tiny plateau gradient: most of MSE's grey "
+                                "region escapes, later than cross-entropy.",
+    "escape.preset.unpin.title": "Unpin y3",
+    "escape.preset.unpin.story": "With y3 = 0 the third class competes and the maps are no "
+                                 "longer striped along the diagonal.",
+    # gradient anatomy
+    "anatomy.title": "Gradient anatomy: which factor vanishes?",
+    "anatomy.caption": "The size of each loss's gradient over the square, MSE's gradient taken "
+                       "apart at one point, and what a naive log(softmax) does.",
+    "anatomy.group.point": "Point to take apart",
+    "anatomy.group.naive": "Naive cross-entropy",
+    "anatomy.field.frac": "Stall fraction",
+    "anatomy.field.frac.help": "Stall zone: where MSE's gradient is below this fraction of "
+                               "cross-entropy's.",
+    "anatomy.field.naive": "Naive log(softmax(y))",
+    "anatomy.field.naive.help": "Compute cross-entropy without the max shift, as "
+                                "torch.log(torch.softmax(y)) followed by NLL.",
+    "anatomy.field.f32": "float32",
+    "anatomy.field.f32.help": "Single precision, as most training runs.",
+    "anatomy.preset.slide.title": "The slide's corner",
+    "anatomy.preset.slide.story": "At (−8, 8) the prediction is as wrong as it gets, yet MSE's "
+                                  "gradient is tiny: the softmax Jacobian has vanished.",
+    "anatomy.preset.class3.title": "Naive, class 3",
+    "anatomy.preset.class3.story": "Target class 3 with y3 = −1000: the naive loss is log 0 = "
+                                   "−inf everywhere; the stable one is finite (about 1000).",
+    "anatomy.preset.unpin.title": "Naive, y3 = 0",
+    "anatomy.preset.unpin.story": "With y3 = 0 no probability underflows on this square: the "
+                                  "naive form is defined everywhere here.",
+    "anatomy.h.norms": "How large is each gradient?",
+    "anatomy.stall_share": "The dashed line surrounds the stall zone, where MSE's gradient is "
+                           "below {frac} times cross-entropy's: **{share}** of the square.",
+    "anatomy.h.point": "MSE's gradient at ({y1}, {y2}), factor by factor",
+    "anatomy.numbers": "Softmax output y' = {p}  \nerror y' − ŷ = {err}  \nsoftmax Jacobian J "
+                       "(rows) = {jac}  \nMSE gradient J (2 (y' − ŷ)) = {g_mse}  \n"
+                       "cross-entropy gradient y' − ŷ = {g_ce}",
+    "anatomy.reading.jacobian": "The error is large ({err}) but the Jacobian's norm is only "
+                                "{jac}: **the softmax Jacobian is the factor that vanishes**, so "
+                                "MSE has almost no gradient while cross-entropy's is the error "
+                                "itself.",
+    "anatomy.reading.error": "Here the error ({err}) is what is small, next to a Jacobian of "
+                             "norm {jac}: the prediction is close to the target, and both "
+                             "gradients are small for a good reason.",
+    "anatomy.h.naive": "Stable or naive cross-entropy",
+    "anatomy.naive_reading": "Naive form: the loss is undefined (inf) on **{loss}** of the "
+                             "square and the gradient (nan) on **{grad}**. A class whose "
+                             "probability underflows to 0 gives log 0 = −inf; its backward "
+                             "pass is 0/0 = nan, which reaches every logit.",
+    "anatomy.hover_norm": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>log10 |∇| %{{z:.3g}}<extra></extra>",
+    "anatomy.stall": "stall zone",
+    "anatomy.point": "point",
+    "anatomy.bar.error": "error |2(y' − ŷ)|",
+    "anatomy.bar.jacobian": "Jacobian ‖J‖",
+    "anatomy.bar.grad_mse": "MSE gradient",
+    "anatomy.bar.grad_ce": "cross-entropy gradient",
+    "anatomy.bar.axis": "size (log scale)",
+    "anatomy.hover_loss": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>loss %{{z:.4g}}<extra></extra>",
+    "anatomy.naive_title": "Naive cross-entropy: −log(softmax(y))[t]",
+    "anatomy.stable_title": "Stable cross-entropy: logsumexp(y) − y_t",
+    "anatomy.undefined": "undefined",
+    "anatomy.hover_undefined": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>undefined: inf or nan"
+                               "<extra></extra>",
+    "anatomy.undefined_note": "grey: undefined (inf or nan), {share} of the square",
+    # simplex
+    "simplex.title": "The probability simplex",
+    "simplex.caption": "Each point of the square is a softmax output (y1', y2', y3') with "
+                       "y1' + y2' + y3' = 1: a point of this triangle. Colour: the loss there.",
+    "simplex.preset.pinned.title": "y3 pinned",
+    "simplex.preset.pinned.story": "y3 = −1000: y3' = 0 everywhere, so the whole square lies on "
+                                   "the edge between class 1 and class 2.",
+    "simplex.preset.unpin.title": "Unpin y3",
+    "simplex.preset.unpin.story": "y3 = 0: class 3 gets probability, the square opens into the "
+                                  "triangle and the paths leave the edge.",
+    "simplex.edge_all": "With y3 = {y3}, **every point of the square lies on one edge** of the "
+                        "triangle (y3' = 0): the lecture's picture is one-dimensional.",
+    "simplex.edge_some": "With y3 = {y3}, {share} of the square lies on the edge y3' = 0; the "
+                         "rest spreads into the triangle.",
+    "simplex.reading": "Descent moves the output toward the target's corner. Near the wrong "
+                       "corner the points crowd together: large moves in the logits change the "
+                       "probabilities very little, which is why MSE's gradient is small there.",
+    "simplex.hover": "y1' %{{a:.3f}}<br>y2' %{{b:.3f}}<br>y3' %{{c:.3f}}<br>loss "
+                     "%{{customdata:.4g}}<extra></extra>",
+    "simplex.axis": "class {c}",
+    # the 1-D view
+    "logistic.title": "The 1-D view: logistic regression with one weight",
+    "logistic.caption": "From the notes (seed 001): f(x) = σ(w x) on ten points. Total loss "
+                        "against the weight, cross-entropy in black and square error in red as "
+                        "in the lecture's figure, with a gradient descent on each.",
+    "logistic.group": "Descent",
+    "logistic.field.w0": "Start w",
+    "logistic.field.lr": "Learning rate",
+    "logistic.field.steps": "Steps",
+    "logistic.field.wspan": "Weight range ±",
+    "logistic.panel.loss": "Total loss",
+    "logistic.panel.grad": "Gradient dL/dw",
+    "logistic.cross_entropy": "Cross-entropy",
+    "logistic.square_error": "Square error",
+    "logistic.descent": "{name}: descent",
+    "logistic.axis.loss": "total loss",
+    "logistic.reading": "At w = {w0} the slope of cross-entropy is **{ce}** and that of square "
+                        "error **{se}**: far from the optimum square error is flat, so its "
+                        "updates are tiny, and no learning rate suits both near and far.",
+    "logistic.result": "{name}: w = {w}, loss {loss} after {steps} steps (best {best})",
+    "logistic.data": "Data: x = {x}; labels ŷ = {y}.",
+    # learning rates
+    "rates.title": "Learning rates",
+    "rates.caption": "Loss against the number of updates for several learning rates, on the "
+                     "1-D problem of the notes; then adaptive rates and feature scaling.",
+    "rates.group.rates": "Learning rates",
+    "rates.group.quadratic": "Elongated quadratic",
+    "rates.field.w0": "Start w",
+    "rates.field.steps": "Updates",
+    "rates.field.lr1": "Rate 1",
+    "rates.field.lr2": "Rate 2",
+    "rates.field.lr3": "Rate 3",
+    "rates.field.lr4": "Rate 4",
+    "rates.field.s2": "Scale of feature 2",
+    "rates.field.s2.help": "Feature 2's values are this many times larger than feature 1's: "
+                           "the error surface is this much steeper along w2.",
+    "rates.field.qlr": "Gradient descent rate",
+    "rates.field.alr": "Adagrad rate",
+    "rates.field.qsteps": "Updates on the quadratic",
+    "rates.h.curves": "Loss against updates",
+    "rates.rule": "Each line is labelled by a rule: **diverging** if it ends higher than it "
+                  "started; **too large** if the loss goes up at some update but ends lower; "
+                  "**right** if it never goes up and closes 99% of the gap to the best loss; "
+                  "**too small** if it never goes up but falls short. The same rate can be "
+                  "right for cross-entropy and too small for square error.",
+    "rates.h.scaling": "Feature scaling",
+    "rates.panel.gd": "gradient descent, scales 1 and {s2}",
+    "rates.panel.adagrad": "Adagrad, scales 1 and {s2}",
+    "rates.panel.scaled": "gradient descent after scaling",
+    "rates.scaling_reading": "After {steps} updates the loss is **{gd}** for gradient descent "
+                             "on the elongated surface, **{ada}** for Adagrad and **{scaled}** "
+                             "after scaling (rate {lr_scaled}: the same fraction of the largest "
+                             "stable rate). On the ellipse one rate cannot suit both directions; "
+                             "on the circle every step heads to the centre.",
+    "rates.h.adagrad": "Adagrad: a rate per parameter",
+    "rates.adagrad_reading": "Adagrad divides each parameter's rate by the root of the sum of "
+                             "its past squared gradients: the steep direction w2 gets a small "
+                             "rate, the flat direction w1 a larger one, and both shrink over "
+                             "time.",
+    "rates.legend": "rate {lr}: {label}",
+    "rates.label.too_small": "too small",
+    "rates.label.right": "right",
+    "rates.label.too_large": "too large",
+    "rates.label.diverging": "diverging",
+    "rates.axis.updates": "updates",
+    "rates.axis.rate": "rate",
+    "rates.adagrad_w": "Adagrad, w{i}",
+    "rates.gd_rate": "gradient descent",
+    "rates.contours": "loss",
+    "rates.path": "path",
+    "rates.centre": "minimum",
+})
+
+# Fields the pages share with the lab keep the lab's labels and help texts.
+for _table in ("escape", "anatomy", "simplex", "logistic", "rates"):
+    for _key in [k for k in STRINGS if k.startswith("lab.field.")]:
+        STRINGS.setdefault(_table + _key[3:], STRINGS[_key])

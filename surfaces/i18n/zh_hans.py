@@ -131,3 +131,162 @@ STRINGS: dict[str, str] = {
     "story.rescue_fails": "ε = {eps} 大于平台区的梯度，所以这次救不了。",
     "story.moral": "第 {c1} 类和第 {c2} 类是错误答案；只改变损失函数，就改变了优化的难度。",
 }
+
+# --- 幻灯片之外的页面（issue 10）---------------------------------------------------------
+STRINGS.update({
+    "lab.beyond": "幻灯片之外：这些设置下每个起点的[逃离图]({escape})，这个起点的[梯度解剖]({anatomy})，以及[概率单纯形]({simplex})上的同样路径。",
+    "app.page.escape": "逃离图",
+    "app.page.anatomy": "梯度解剖",
+    "app.page.simplex": "概率单纯形",
+    "app.page.logistic": "一维逻辑回归",
+    "app.page.rates": "学习率",
+    # 逃离图
+    "escape.title": "逃离图：哪些起点能走出来？",
+    "escape.caption": "正方形上的每个起点都运行同一个优化器；每个点按其损失首次低于阈值的步数着色。"
+                      "灰色：在步数预算内从未低于阈值。",
+    "escape.group.square": "正方形",
+    "escape.group.descent": "下降",
+    "escape.group.start": "在实验中打开的起点",
+    "escape.computing": "正在为每个损失运行 {n} 个起点…",
+    "escape.share": "在 {steps} 步之内，使用均方误差时有 **{mse}** 的起点的损失降到 {thr} 以下，"
+                    "使用交叉熵时有 **{ce}**。",
+    "escape.at_start": "{loss} 从 ({y1}, {y2}) 出发：{result}",
+    "escape.never": "从未",
+    "escape.at_step": "第 {k} 步",
+    "escape.open_lab": "[用这些设置打开误差曲面实验]({url})",
+    "escape.how": "所有起点同时运行：一个 torch.optim 优化器作用在每个起点占一行的张量上"
+                  "（优化器逐元素更新，所以每一行都与实验中从该起点出发的运行完全相同）。",
+    "escape.hover": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>首次低于阈值的步数 %{{customdata}}"
+                    "（−1：从未）<extra></extra>",
+    "escape.field.steps.help": "步数预算：到那时损失仍未低于阈值的起点显示为灰色。",
+    "escape.field.thr.help": "起点的损失一旦低于此值即算逃离。",
+    "escape.preset.slide.title": "幻灯片",
+    "escape.preset.slide.story": "梯度下降，学习率 1：交叉熵从任何地方都能走出来；均方误差左上方的整片平台一直是灰色。",
+    "escape.preset.adam.title": "Adam 拯救均方误差",
+    "escape.preset.adam.story": "Adam 把平台上微小的梯度放大：均方误差的大部分灰色区域都能逃离，只是比交叉熵慢。",
+    "escape.preset.unpin.title": "放开 y3",
+    "escape.preset.unpin.story": "y3 = 0 时第三类参与竞争，逃离图不再沿对角线呈条纹状。",
+    # 梯度解剖
+    "anatomy.title": "梯度解剖：是哪个因子消失了？",
+    "anatomy.caption": "每个损失的梯度在正方形上的大小、在某一点上拆开的均方误差梯度，以及朴素的 "
+                       "log(softmax) 会发生什么。",
+    "anatomy.group.point": "要拆开的点",
+    "anatomy.group.naive": "朴素交叉熵",
+    "anatomy.field.frac": "停滞比例",
+    "anatomy.field.frac.help": "停滞区：均方误差的梯度小于交叉熵梯度的这个比例的地方。",
+    "anatomy.field.naive": "朴素的 log(softmax(y))",
+    "anatomy.field.naive.help": "不减去最大值直接计算交叉熵，如同 torch.log(torch.softmax(y)) 再接 NLL。",
+    "anatomy.field.f32": "单精度 float32",
+    "anatomy.field.f32.help": "单精度，大多数训练使用的精度。",
+    "anatomy.preset.slide.title": "幻灯片的角落",
+    "anatomy.preset.slide.story": "在 (−8, 8) 预测错得不能再错，均方误差的梯度却极小：softmax 的雅可比矩阵消失了。",
+    "anatomy.preset.class3.title": "朴素形式，第 3 类",
+    "anatomy.preset.class3.story": "目标为第 3 类且 y3 = −1000：朴素损失处处为 log 0 = −inf；稳定形式是有限的（约 1000）。",
+    "anatomy.preset.unpin.title": "朴素形式，y3 = 0",
+    "anatomy.preset.unpin.story": "y3 = 0 时在这个正方形上没有概率下溢：朴素形式在这里处处有定义。",
+    "anatomy.h.norms": "每个梯度有多大？",
+    "anatomy.stall_share": "虚线围出停滞区，即均方误差的梯度小于交叉熵梯度的 {frac} 倍的地方：占正方形的 **{share}**。",
+    "anatomy.h.point": "均方误差在 ({y1}, {y2}) 的梯度，逐个因子",
+    "anatomy.numbers": "softmax 输出 y' = {p}  \n误差 y' − ŷ = {err}  \nsoftmax 雅可比矩阵 J（按行）= {jac}  \n"
+                       "均方误差梯度 J (2 (y' − ŷ)) = {g_mse}  \n交叉熵梯度 y' − ŷ = {g_ce}",
+    "anatomy.reading.jacobian": "误差很大（{err}），但雅可比矩阵的范数只有 {jac}：**消失的是 softmax 的雅可比矩阵**，"
+                                "所以均方误差几乎没有梯度，而交叉熵的梯度就是误差本身。",
+    "anatomy.reading.error": "这里小的是误差（{err}），雅可比矩阵的范数为 {jac}：预测已接近目标，两个梯度都小是合理的。",
+    "anatomy.h.naive": "稳定的还是朴素的交叉熵",
+    "anatomy.naive_reading": "朴素形式：损失在正方形的 **{loss}** 上无定义（inf），梯度在 **{grad}** 上无定义（nan）。"
+                             "概率下溢为 0 的类别给出 log 0 = −inf；它的反向传播是 0/0 = nan，并传到每一个 logit。",
+    "anatomy.hover_norm": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>log10 |∇| %{{z:.3g}}<extra></extra>",
+    "anatomy.stall": "停滞区",
+    "anatomy.point": "点",
+    "anatomy.bar.error": "误差 |2(y' − ŷ)|",
+    "anatomy.bar.jacobian": "雅可比矩阵 ‖J‖",
+    "anatomy.bar.grad_mse": "均方误差梯度",
+    "anatomy.bar.grad_ce": "交叉熵梯度",
+    "anatomy.bar.axis": "大小（对数刻度）",
+    "anatomy.hover_loss": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>损失 %{{z:.4g}}<extra></extra>",
+    "anatomy.naive_title": "朴素交叉熵：−log(softmax(y))[t]",
+    "anatomy.stable_title": "稳定交叉熵：logsumexp(y) − y_t",
+    "anatomy.undefined": "无定义",
+    "anatomy.hover_undefined": "y1 %{{x:.3g}}<br>y2 %{{y:.3g}}<br>无定义：inf 或 nan<extra></extra>",
+    "anatomy.undefined_note": "灰色：无定义（inf 或 nan），占正方形的 {share}",
+    # 单纯形
+    "simplex.title": "概率单纯形",
+    "simplex.caption": "正方形上的每个点都是一个 softmax 输出 (y1', y2', y3')，且 y1' + y2' + y3' = 1："
+                       "即这个三角形上的一点。颜色：该点的损失。",
+    "simplex.preset.pinned.title": "固定 y3",
+    "simplex.preset.pinned.story": "y3 = −1000：处处 y3' = 0，所以整个正方形都落在第 1 类与第 2 类之间的那条边上。",
+    "simplex.preset.unpin.title": "放开 y3",
+    "simplex.preset.unpin.story": "y3 = 0：第 3 类获得概率，正方形展开到三角形内部，路径离开那条边。",
+    "simplex.edge_all": "y3 = {y3} 时，**正方形的每个点都落在三角形的一条边上**（y3' = 0）：讲义中的图其实是一维的。",
+    "simplex.edge_some": "y3 = {y3} 时，正方形的 {share} 落在 y3' = 0 的边上；其余部分展开到三角形内部。",
+    "simplex.reading": "下降把输出推向目标类别的顶点。在错误的顶点附近点挤在一起：logits 的大幅移动几乎不改变概率，"
+                       "这正是均方误差在那里梯度很小的原因。",
+    "simplex.hover": "y1' %{{a:.3f}}<br>y2' %{{b:.3f}}<br>y3' %{{c:.3f}}<br>损失 %{{customdata:.4g}}<extra></extra>",
+    "simplex.axis": "第 {c} 类",
+    # 一维视角
+    "logistic.title": "一维视角：只有一个权重的逻辑回归",
+    "logistic.caption": "来自笔记（seed 001）：在十个点上 f(x) = σ(w x)。总损失对权重作图，如讲义中的图："
+                        "交叉熵为黑色、平方误差为红色，并在两者上各做一次梯度下降。",
+    "logistic.group": "下降",
+    "logistic.field.w0": "起始 w",
+    "logistic.field.lr": "学习率",
+    "logistic.field.steps": "步数",
+    "logistic.field.wspan": "权重范围 ±",
+    "logistic.panel.loss": "总损失",
+    "logistic.panel.grad": "梯度 dL/dw",
+    "logistic.cross_entropy": "交叉熵",
+    "logistic.square_error": "平方误差",
+    "logistic.descent": "{name}：梯度下降",
+    "logistic.axis.loss": "总损失",
+    "logistic.reading": "在 w = {w0} 处，交叉熵的斜率为 **{ce}**，平方误差的斜率为 **{se}**：离最优点很远时平方误差是平的，"
+                        "更新极小，而且没有一个学习率能同时适合远处和近处。",
+    "logistic.result": "{name}：{steps} 步后 w = {w}，损失 {loss}（最优 {best}）",
+    "logistic.data": "数据：x = {x}；标签 ŷ = {y}。",
+    # 学习率
+    "rates.title": "学习率",
+    "rates.caption": "在笔记的一维问题上，几个学习率下损失随更新次数的变化；然后是自适应学习率和特征缩放。",
+    "rates.group.rates": "学习率",
+    "rates.group.quadratic": "狭长的二次函数",
+    "rates.field.w0": "起始 w",
+    "rates.field.steps": "更新次数",
+    "rates.field.lr1": "学习率 1",
+    "rates.field.lr2": "学习率 2",
+    "rates.field.lr3": "学习率 3",
+    "rates.field.lr4": "学习率 4",
+    "rates.field.s2": "特征 2 的尺度",
+    "rates.field.s2.help": "特征 2 的数值是特征 1 的这么多倍：误差曲面沿 w2 方向陡这么多倍。",
+    "rates.field.qlr": "梯度下降的学习率",
+    "rates.field.alr": "Adagrad 的学习率",
+    "rates.field.qsteps": "二次函数上的更新次数",
+    "rates.h.curves": "损失随更新次数的变化",
+    "rates.rule": "每条线按规则标注：结束时比开始时高为**发散**；某次更新损失上升但最终降低为**太大**；"
+                  "从不上升且缩小了到最优损失差距的 99% 为**合适**；从不上升但没做到为**太小**。"
+                  "同一个学习率对交叉熵合适，对平方误差却可能太小。",
+    "rates.h.scaling": "特征缩放",
+    "rates.panel.gd": "梯度下降，尺度 1 与 {s2}",
+    "rates.panel.adagrad": "Adagrad，尺度 1 与 {s2}",
+    "rates.panel.scaled": "缩放后的梯度下降",
+    "rates.scaling_reading": "{steps} 次更新后，狭长曲面上梯度下降的损失为 **{gd}**，Adagrad 为 **{ada}**，"
+                             "缩放后为 **{scaled}**（学习率 {lr_scaled}：最大稳定学习率的相同比例）。"
+                             "在椭圆上一个学习率无法同时适合两个方向；在圆上每一步都朝向圆心。",
+    "rates.h.adagrad": "Adagrad：每个参数一个学习率",
+    "rates.adagrad_reading": "Adagrad 把每个参数的学习率除以其过去梯度平方和的平方根：陡峭方向 w2 得到较小的学习率，"
+                             "平缓方向 w1 得到较大的学习率，而且两者都随时间变小。",
+    "rates.legend": "学习率 {lr}：{label}",
+    "rates.label.too_small": "太小",
+    "rates.label.right": "合适",
+    "rates.label.too_large": "太大",
+    "rates.label.diverging": "发散",
+    "rates.axis.updates": "更新次数",
+    "rates.axis.rate": "学习率",
+    "rates.adagrad_w": "Adagrad，w{i}",
+    "rates.gd_rate": "梯度下降",
+    "rates.contours": "损失",
+    "rates.path": "路径",
+    "rates.centre": "最小值",
+})
+
+# 与实验共用的字段沿用实验的标签和说明。
+for _table in ("escape", "anatomy", "simplex", "logistic", "rates"):
+    for _key in [k for k in STRINGS if k.startswith("lab.field.")]:
+        STRINGS.setdefault(_table + _key[3:], STRINGS[_key])

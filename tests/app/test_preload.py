@@ -51,6 +51,12 @@ LINKS = [
     ("pages/surface_lab.py", {"lr": "30000", "res": "51", "span": "3"}),
     ("pages/mnist_training.py", {}),
     ("pages/mnist_training.py", {"lang": "zh-Hans"}),
+    ("pages/escape_map.py", {}),
+    ("pages/escape_map.py", {"opt": "adam", "y3": "0", "res": "51", "lang": "zh-Hant"}),
+    ("pages/gradient_anatomy.py", {"naive": "1", "f32": "1", "target": "3", "lang": "zh-Hans"}),
+    ("pages/simplex.py", {"y3": "0", "projector": "1"}),
+    ("pages/logistic_1d.py", {}),
+    ("pages/learning_rates.py", {}),
 ]
 # Modules a page run may import first: none of these can be half-seen by other code.
 HARMLESS_PREFIXES = ("encodings.",)

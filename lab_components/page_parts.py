@@ -1,0 +1,32 @@
+"""Small pieces the pages beyond the slide share: the grouped sidebar of a field table, and
+the link that opens the lab with given settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lab_components.lang import t, url_param
+from lab_components.settings_ui import PageState
+
+
+def sidebar(state: PageState, groups: Mapping[str, Sequence[str]]) -> None:
+    """One sidebar section per group (a language key -> field names), widgets in order."""
+    with st.sidebar:
+        for title, names in groups.items():
+            st.subheader(t(title))
+            for name in names:
+                state.widget(name)
+
+
+def lab_url(query: Mapping[str, str]) -> str:
+    """A relative link to the lab (the app's default page) with `query`, language included;
+    relative, so that it also works behind a proxy that serves the app under a path."""
+    return "./?" + urlencode({**query, **url_param()})
+
+
+def projector_css(on: bool) -> None:
+    if on:
+        st.html("<style>.stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}</style>")
