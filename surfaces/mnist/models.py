@@ -71,7 +71,8 @@ def stack_runs(weights: list[tuple[torch.Tensor, torch.Tensor]], runs: int) -> P
 def unstack_run(params: Params, run: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Run number run's [(W (in, out), b (out,))], copied out of the stack."""
     return [
-        (w[run].clone(), b[run, 0].clone()) for w, b in zip(params[::2], params[1::2], strict=True)
+        (w[run].detach().clone(), b[run, 0].detach().clone())
+        for w, b in zip(params[::2], params[1::2], strict=True)
     ]
 
 
