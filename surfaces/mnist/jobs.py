@@ -355,9 +355,13 @@ class JobManager:
                 self._train(job)
             evaluation = (self._evaluate(job, job.trainer.step)
                           if job.trainer is not None and job.trainer.step > 0 else None)
+            trainer = job.trainer
             with self._lock:
                 if evaluation is not None:
                     job.evaluation = evaluation
+                if trainer is not None:  # whatever the last event said: where it really is
+                    job.step, job.history = trainer.step, tuple(trainer.history)
+                    job.log = trainer.log.head(trainer.step) if trainer.step else None
                 job.state = DONE if job.trainer is not None and job.trainer.done else STOPPED
                 job.eta_seconds = None
                 if job.state == STOPPED and not job.message and self._abandoned(job):
