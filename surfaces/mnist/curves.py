@@ -27,7 +27,7 @@ def running_mean(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def thin(steps: np.ndarray, values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most max_points (x, y) pairs: block means of consecutive rows; the last row is kept."""
+    """At most max_points + 1 (x, y) pairs: block means of consecutive rows, then the last row."""
     steps = np.asarray(steps, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     n = len(steps)
@@ -39,7 +39,7 @@ def thin(steps: np.ndarray, values: np.ndarray, max_points: int) -> tuple[np.nda
     x = steps[:whole].reshape(-1, block).mean(axis=1)
     with np.errstate(invalid="ignore"):
         y = values[:whole].reshape(shape).mean(axis=1)
-    if whole < n:
+    if x[-1] != steps[-1]:  # the live end of the curve is the latest step itself
         x = np.append(x, steps[-1])
         y = np.concatenate([y, values[-1:]])
     return x, y
