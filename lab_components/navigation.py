@@ -29,6 +29,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
+from lab_components.lang import picker, t
 
 __all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
 
@@ -38,27 +39,22 @@ LOG = logging.getLogger("loss_surface_lab")
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its file under pages/, its URL path (never a file's name) and its title."""
+    """One page: its file under pages/, its URL path (never a file's name), the language-table
+    key of its title and its icon."""
 
     file: str
     url_path: str
-    title: str
+    title_key: str
     icon: str
     default: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/surface_lab.py", "lab", "Error-surface lab", ":material/landscape:",
+    PageSpec("pages/surface_lab.py", "lab", "app.page.lab", ":material/landscape:",
              default=True),
-    PageSpec("pages/mnist_training.py", "mnist", "Live MNIST training",
-             ":material/model_training:"),
+    PageSpec("pages/mnist_training.py", "mnist", "app.page.mnist", ":material/model_training:"),
 )
 
-# Shown instead of a traceback; the traceback goes to the server log.
-ERROR_SENTENCE = (
-    "Something went wrong while drawing this part of the page. Move a slider or reload the "
-    "page to try again; the details are in the server's log."
-)
 
 
 def _st_pages() -> dict[str, st.Page]:
@@ -66,16 +62,17 @@ def _st_pages() -> dict[str, st.Page]:
     out = {}
     for spec in PAGES:
         url_path = "" if spec.default else spec.url_path
-        out[spec.file] = st.Page(spec.file, title=spec.title, icon=spec.icon,
+        out[spec.file] = st.Page(spec.file, title=t(spec.title_key), icon=spec.icon,
                                  url_path=url_path or None, default=spec.default)
     return out
 
 
 def run_app() -> None:
     """Register the pages and run the chosen one, errors turned into a sentence."""
-    st.set_page_config(page_title="Loss Surface Lab", page_icon=":material/landscape:",
+    st.set_page_config(page_title=t("app.name"), page_icon=":material/landscape:",
                        layout="wide")
     page = st.navigation(list(_st_pages().values()))
+    picker()
     with error_boundary():
         page.run()
 
@@ -93,7 +90,7 @@ def ensure_routed(page_file: str) -> None:
 
 
 @contextmanager
-def error_boundary(sentence: str = ERROR_SENTENCE) -> Iterator[None]:
+def error_boundary() -> Iterator[None]:
     """Run a page (or a fragment) body; an exception becomes one sentence and a log entry.
 
     Streamlit's own control flow (st.rerun, st.stop, a new widget value) raises
@@ -103,7 +100,7 @@ def error_boundary(sentence: str = ERROR_SENTENCE) -> Iterator[None]:
         yield
     except Exception:
         LOG.exception("Page error")
-        st.error(sentence, icon=":material/error:")
+        st.error(t("app.error"), icon=":material/error:")
 
 
 def guarded(function: Callable) -> Callable:

@@ -1,12 +1,17 @@
 """Import, once per server process, every module a page may need.
 
-Why: Streamlit runs each session's script in its own thread, and a rerun that a new widget
-value triggers can start while the previous run of the same session is still finishing
-(fast reruns). A module imported for the first time inside one run is in `sys.modules`
-half-initialised until that import returns; code in an overlapping run that looks it up
-without importing it (plotly's `get_module("pandas", should_load=False)`, which is
-`sys.modules.get`) then finds the half-built module: `AttributeError: partially initialized
-module 'pandas' has no attribute 'NaT'`, the first visitor's traceback.
+Why: with `runner.fastReruns` (Streamlit's default), a new widget value does not wait for
+the running script: `AppSession.request_rerun` tells the current ScriptRunner to stop, which
+happens only at its next `st.*` call, and at once starts a new ScriptRunner thread. For a
+moment two runs of the same session execute page code side by side. A module imported for
+the first time inside the old run (pandas, first imported by the component call when the
+camera travels back as an argument) is in `sys.modules` half-initialised until its import
+returns; the new run's plotly code looks it up without importing it (`get_module("pandas",
+should_load=False)`, i.e. `sys.modules.get`) and gets the half-built module:
+`AttributeError: partially initialized module 'pandas' has no attribute 'NaT'`, the first
+visitor's traceback. The same holds for every module imported lazily on first use: torch's
+optimisers import torch._dynamo (and sympy) on their first step, plotly its graph_objs
+submodules, Streamlit its component and icon modules.
 
 An `import` statement, unlike `sys.modules.get`, waits for a module that another thread is
 still initialising. So the router (`app.py`, through `lab_components.navigation`) imports this
@@ -41,6 +46,8 @@ THIRD_PARTY = (
     "torch.optim",
     "PIL.Image",
     "streamlit.components.v1",
+    "streamlit.components.v1.component_arrow",
+    "streamlit.material_icon_names",
     "streamlit.dataframe_util",
     "streamlit.elements.plotly_chart",
 )
@@ -60,6 +67,8 @@ OWN = (
     "surfaces.mnist.figures",
     "surfaces.mnist.jobs",
     "lab_components.plotly_view",
+    "lab_components.lang",
+    "lab_components.settings_ui",
 )
 
 MODULES = THIRD_PARTY + OWN
@@ -76,15 +85,41 @@ def preload(modules: tuple[str, ...] = MODULES) -> list[str]:
     return failed
 
 
-def _touch_lazy_attributes() -> None:
-    """Plotly resolves `go.Figure`, `go.Surface`, ... lazily (module __getattr__): do it now."""
+def warm_up() -> None:
+    """Run once what the first page runs do, so that every module imported lazily on first
+    use (torch.optim's torch._dynamo, sympy and mpmath; plotly's graph_objs submodules;
+    Streamlit's component arrow code) is imported here, and the default lab's surfaces are
+    computed before the first visitor asks."""
     import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
 
+    from surfaces import figures as F
+    from surfaces.descent import HYPER_DEFAULTS, OPTIMIZERS, descend_many
+    from surfaces.grid import error_surfaces
+    from surfaces.i18n import LANGUAGES
+
+    surf = error_surfaces(lo=-3.0, hi=3.0, n=11, y3=-1000.0, target=0)
+    for opt in OPTIMIZERS:  # each torch.optim class's first step imports its own modules
+        trajs = descend_many(["mse", "cross_entropy"], (-2.0, 2.0), optimizer=opt, lr=1.0,
+                             steps=3, y3=-1000.0, target=0, **HYPER_DEFAULTS[opt])
+    # a run that leaves the square and diverges draws every kind of mark
+    trajs = descend_many(["mse", "cross_entropy"], (-2.0, 2.0), optimizer="sgd", lr=30000.0,
+                         steps=3, y3=-1000.0, target=0)
+    paths = {loss: F.ClippedPath(t, 3.0, -1000.0, 0) for loss, t in trajs.items()}
+    for lang in LANGUAGES:
+        for projector in (False, True):
+            figs = (F.surfaces_3d(surf, projector=projector, lang=lang),
+                    F.surface_maps(surf, projector=projector, lang=lang),
+                    F.curves(trajs, threshold=0.01, projector=projector, lang=lang))
+            for fig in figs:
+                fig.to_json()
+            traces = F.path_traces_3d(paths, projector=projector, lang=lang) + \
+                F.path_traces_map(paths, projector=projector, lang=lang)
+            to_json_plotly([t.to_plotly_json() for t in traces])
     for name in ("Figure", "Surface", "Scatter3d", "Scatter", "Contour", "Heatmap",
                  "Scatterternary", "Bar", "Image"):
         getattr(go, name, None)
-    go.Figure().to_plotly_json()
 
 
 FAILED = preload()
-_touch_lazy_attributes()
+warm_up()

@@ -26,7 +26,7 @@ __all__ = ["Field", "FieldTable", "Note", "Preset", "fmt"]
 KINDS = ("float", "int", "choice", "bool", "vector3")
 # Which widget draws a field; the default follows the kind (see Field.widget_kind).
 WIDGETS = ("slider", "select_slider", "radio", "selectbox", "toggle", "number", "none")
-REASONS = ("invalid", "out_of_range", "not_offered", "unknown")
+REASONS = ("invalid", "out_of_range", "not_offered", "unknown", "value")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Note:
 
     field: str
     raw: str
-    used: str  # the value used, as the URL writes it
+    used: str  # the value used, as `fmt` writes it
     reason: str  # one of REASONS
 
     def __str__(self) -> str:
@@ -45,6 +45,7 @@ class Note:
             "out_of_range": f"{self.field}={self.raw} is out of range; using {self.used}.",
             "not_offered": f"{self.field}={self.raw} is not offered; using {self.used}.",
             "unknown": f"{self.field}={self.raw!r} is unknown; using {self.used}.",
+            "value": f"{self.field} got a value it cannot take ({self.raw}); using {self.used}.",
         }[self.reason]
 
 
@@ -262,7 +263,7 @@ class FieldTable:
             value, reason = f.parse(raw, getattr(defaults, f.name))
             values[f.name] = value
             if reason:
-                notes.append(Note(f.name, raw.strip(), f.format(value), reason))
+                notes.append(Note(f.name, raw.strip(), fmt(value), reason))
         return replace(defaults, **values), notes
 
     def to_query(self, settings: Any) -> dict[str, str]:

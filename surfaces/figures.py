@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 from surfaces import losses as L
 from surfaces.descent import Trajectory
 from surfaces.grid import ErrorSurfaces
-from surfaces.palette import LOSS_COLORS, LOSS_NAMES
+from surfaces.i18n import DEFAULT, tr
+from surfaces.palette import LOSS_COLORS, LOSS_NAMES, loss_name
 
 __all__ = [
     "LOSS_COLORS",
@@ -49,21 +50,22 @@ def color_range(surf: ErrorSurfaces, loss: str) -> tuple[float, float]:
 
 
 def surfaces_3d(
-    surf: ErrorSurfaces, *, projector: bool = False, eye=DEFAULT_EYE, height: int = 540
+    surf: ErrorSurfaces, *, projector: bool = False, eye=DEFAULT_EYE, height: int = 540,
+    lang: str = DEFAULT,
 ) -> go.Figure:
     """Two 3-D surfaces side by side, MSE (scene) and cross-entropy (scene2)."""
     fig = make_subplots(
         rows=1, cols=2, specs=[[{"type": "scene"}, {"type": "scene"}]],
-        subplot_titles=[LOSS_NAMES[k] for k in ORDER], horizontal_spacing=0.02,
+        subplot_titles=[loss_name(k, lang) for k in ORDER], horizontal_spacing=0.02,
     )
     for col, loss in enumerate(ORDER, start=1):
         lo, hi = color_range(surf, loss)
         fig.add_trace(
             go.Surface(
-                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=LOSS_NAMES[loss],
+                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=loss_name(loss, lang),
                 colorscale=COLORSCALE, cmin=lo, cmax=hi, showscale=True,
                 colorbar={"x": 0.45 if col == 1 else 1.0, "len": 0.7, "thickness": 14},
-                hovertemplate="y1 %{x:.2f}<br>y2 %{y:.2f}<br>loss %{z:.4g}<extra></extra>",
+                hovertemplate=tr("fig.hover_surface", lang),
             ),
             row=1, col=col,
         )
@@ -73,7 +75,7 @@ def surfaces_3d(
         fig.layout[name].update(
             xaxis={"title": "y1", "range": [surf.y1s[0], span]},
             yaxis={"title": "y2", "range": [surf.y2s[0], float(surf.y2s[-1])]},
-            zaxis={"title": "loss"},
+            zaxis={"title": tr("fig.loss", lang)},
             camera=camera, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.7},
         )
     fig.update_layout(
@@ -83,21 +85,23 @@ def surfaces_3d(
     return fig
 
 
-def surface_maps(surf: ErrorSurfaces, *, projector: bool = False, height: int = 430) -> go.Figure:
+def surface_maps(surf: ErrorSurfaces, *, projector: bool = False, height: int = 430,
+                 lang: str = DEFAULT) -> go.Figure:
     """The same two surfaces seen from above, as filled contour maps with contour lines."""
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=[LOSS_NAMES[k] + " (from above)" for k in ORDER],
+        rows=1, cols=2,
+        subplot_titles=[tr("fig.from_above", lang, name=loss_name(k, lang)) for k in ORDER],
         horizontal_spacing=0.1,
     )
     for col, loss in enumerate(ORDER, start=1):
         lo, hi = color_range(surf, loss)
         fig.add_trace(
             go.Contour(
-                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=LOSS_NAMES[loss],
+                x=surf.y1s, y=surf.y2s, z=surf.z[loss], name=loss_name(loss, lang),
                 colorscale=COLORSCALE, zmin=lo, zmax=hi, ncontours=16,
                 contours={"coloring": "heatmap"}, line={"width": 0.5, "color": "rgba(0,0,0,.35)"},
                 colorbar={"x": 0.43 if col == 1 else 1.0, "len": 0.9, "thickness": 14},
-                hovertemplate="y1 %{x:.2f}<br>y2 %{y:.2f}<br>loss %{z:.4g}<extra></extra>",
+                hovertemplate=tr("fig.hover_surface", lang),
             ),
             row=1, col=col,
         )
@@ -130,9 +134,6 @@ class ClippedPath:
         return int(out[0]) if out.size else None
 
 
-# The true point and loss, also where the drawn point was clipped to the plotted range.
-HOVER = "step %{customdata[0]}<br>y1 %{customdata[1]:.4g}, y2 %{customdata[2]:.4g}<br>" \
-        "loss %{customdata[3]:.4g}<extra>%{fullData.name}</extra>"
 
 
 def _hover_data(traj: Trajectory) -> np.ndarray:
@@ -140,37 +141,41 @@ def _hover_data(traj: Trajectory) -> np.ndarray:
     return np.column_stack([np.arange(traj.steps + 1), traj.points, traj.losses])
 
 
-def path_traces_3d(paths: Mapping[str, ClippedPath], *, projector: bool = False) -> list:
+def path_traces_3d(paths: Mapping[str, ClippedPath], *, projector: bool = False,
+                   lang: str = DEFAULT) -> list:
     """Descent paths drawn on the 3-D surfaces (MSE on scene, cross-entropy on scene2)."""
     traces = []
     width = 9 if projector else 5
     for scene, loss in zip(("scene", "scene2"), ORDER, strict=True):
         path = paths[loss]
         lift = 0.01 * max(float(path.z.max()), 1e-3)  # float just above the surface
-        traces += _path_marks(path, loss, width, dims=3, scene=scene, lift=lift)
+        traces += _path_marks(path, loss, width, dims=3, scene=scene, lift=lift, lang=lang)
     return traces
 
 
-def path_traces_map(paths: Mapping[str, ClippedPath], *, projector: bool = False) -> list:
+def path_traces_map(paths: Mapping[str, ClippedPath], *, projector: bool = False,
+                    lang: str = DEFAULT) -> list:
     """Descent paths drawn on the two maps (x/y for MSE, x2/y2 for cross-entropy)."""
     traces = []
     width = 5 if projector else 3
     for axes, loss in zip((("x", "y"), ("x2", "y2")), ORDER, strict=True):
-        traces += _path_marks(paths[loss], loss, width, dims=2, axes=axes)
+        traces += _path_marks(paths[loss], loss, width, dims=2, axes=axes, lang=lang)
     return traces
 
 
 def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=None,
-                axes=None, lift=0.0) -> list:
+                axes=None, lift=0.0, lang: str = DEFAULT) -> list:
     """Line through all (clipped) points, start and end markers, and hollow clipped points."""
     xy, z = path.xy, path.z + lift
     color = LOSS_COLORS[loss]
     hover = _hover_data(path.traj)
     end_symbol = "x" if path.traj.diverged_at is not None else "diamond"
+    # The true point and loss, also where the drawn point was clipped to the plotted range.
+    hover_template = tr("fig.hover_path", lang, name=loss_name(loss, lang))
 
     def trace(idx, mode, name, marker=None, line=None):
         kw = {"x": xy[idx, 0], "y": xy[idx, 1], "mode": mode, "name": name,
-              "customdata": hover[idx], "hovertemplate": HOVER,
+              "customdata": hover[idx], "hovertemplate": hover_template,
               "marker": marker or {}, "showlegend": False}
         if line is not None:
             kw["line"] = line
@@ -179,27 +184,27 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
         return go.Scatter(xaxis=axes[0], yaxis=axes[1], _validate=VALIDATE, **kw)
 
     every = np.arange(len(xy))
-    out = [trace(every, "lines+markers", f"{LOSS_NAMES[loss]} path",
+    out = [trace(every, "lines+markers", tr("fig.path", lang, name=loss_name(loss, lang)),
                  marker={"size": 3 if dims == 3 else 5, "color": "black"},
                  line={"color": "black", "width": width})]
     clipped = np.flatnonzero(~path.inside)
     if clipped.size:
-        out.append(trace(clipped, "markers", "outside the plotted range",
+        out.append(trace(clipped, "markers", tr("fig.outside", lang),
                          marker={"size": 6 if dims == 3 else 9, "color": "white",
                                  "symbol": "circle-open" if dims == 3 else "circle-open-dot",
                                  "line": {"color": color, "width": 2}}))
     if clipped.size:  # say where it left, next to the first point drawn on the edge
         k = int(clipped[0])
-        exit_label = trace(np.array([k]), "text", "left the plot")
-        exit_label.update(text=[f"left the plot at step {k}"], textposition="top left",
+        exit_label = trace(np.array([k]), "text", tr("fig.left_plot_name", lang))
+        exit_label.update(text=[tr("fig.left_plot", lang, k=k)], textposition="top left",
                           # the map's low corner is dark blue; the 3-D scene's backdrop is white
                           textfont={"color": "white" if dims == 2 else "black",
                                     "size": 16 if width > 5 else 13})
         out.append(exit_label)
-    out.append(trace(np.array([0]), "markers", "start",
+    out.append(trace(np.array([0]), "markers", tr("fig.start", lang),
                      marker={"size": 8 if dims == 3 else 14, "color": "white",
                              "line": {"color": "black", "width": 2}}))
-    out.append(trace(np.array([len(xy) - 1]), "markers", "end",
+    out.append(trace(np.array([len(xy) - 1]), "markers", tr("fig.end", lang),
                      marker={"size": 9 if dims == 3 else 16, "color": color, "symbol": end_symbol,
                              "line": {"color": "black", "width": 2}}))
     return out
@@ -207,7 +212,7 @@ def _path_marks(path: ClippedPath, loss: str, width: float, *, dims: int, scene=
 
 def curves(
     trajs: Mapping[str, Trajectory], *, threshold: float, projector: bool = False,
-    height: int = 360,
+    height: int = 360, lang: str = DEFAULT,
 ) -> go.Figure:
     """Loss and gradient norm against step for both runs, log scale, side by side."""
     width = 5 if projector else 2.5
@@ -218,7 +223,7 @@ def curves(
         for axis, values in (("", traj.losses), ("2", traj.grad_norms)):
             # A loss of exactly 0 has no place on a log axis: floor at 1e-16.
             data.append(go.Scatter(
-                x=steps, y=np.maximum(values, 1e-16), name=LOSS_NAMES[loss], mode="lines",
+                x=steps, y=np.maximum(values, 1e-16), name=loss_name(loss, lang), mode="lines",
                 xaxis="x" + axis, yaxis="y" + axis, legendgroup=loss, showlegend=axis == "",
                 line={"color": LOSS_COLORS[loss], "width": width}, _validate=VALIDATE,
             ))
@@ -226,22 +231,27 @@ def curves(
             shapes.append({"type": "line", "xref": "x", "yref": "y domain", "x0": traj.diverged_at,
                            "x1": traj.diverged_at, "y0": 0, "y1": 1,
                            "line": {"color": LOSS_COLORS[loss], "dash": "dot"}})
-            notes.append({"text": f"{LOSS_NAMES[loss]} diverged", "x": traj.diverged_at,
+            notes.append({"text": tr("fig.diverged", lang, name=loss_name(loss, lang)),
+                          "x": traj.diverged_at,
                           "xref": "x", "y": 0.95, "yref": "y domain", "showarrow": False,
                           "xanchor": "left", "font": {"color": LOSS_COLORS[loss]}})
     shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
                    "y0": threshold, "y1": threshold, "line": {"color": "grey", "dash": "dash"}})
-    notes.append({"text": f"threshold {threshold:g}", "x": 1, "xref": "x domain", "y": threshold,
+    notes.append({"text": tr("fig.threshold", lang, thr=f"{threshold:g}"), "x": 1,
+                  "xref": "x domain", "y": threshold,
                   "yref": "y", "yanchor": "top", "xanchor": "right", "showarrow": False})
-    for axis, title in (("", "Loss per step"), ("2", "Gradient norm per step")):
+    for axis, title in (("", tr("fig.loss_per_step", lang)),
+                        ("2", tr("fig.grad_per_step", lang))):
         notes.append({"text": title, "x": 0.5, "xref": f"x{axis} domain", "y": 1.0,
                       "yref": f"y{axis} domain", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": 22 if projector else 15}})
     axis_style = {"type": "log", "exponentformat": "power", "minorloglabels": "none",
                   "gridcolor": "#e5e5e5"}
     layout = {
-        "xaxis": {"domain": [0, 0.45], "title": {"text": "step"}, "gridcolor": "#e5e5e5"},
-        "xaxis2": {"domain": [0.55, 1], "title": {"text": "step"}, "gridcolor": "#e5e5e5"},
+        "xaxis": {"domain": [0, 0.45], "title": {"text": tr("fig.step", lang)},
+                  "gridcolor": "#e5e5e5"},
+        "xaxis2": {"domain": [0.55, 1], "title": {"text": tr("fig.step", lang)},
+                   "gridcolor": "#e5e5e5"},
         "yaxis": {"anchor": "x", **axis_style},
         "yaxis2": {"anchor": "x2", **axis_style},
         "shapes": shapes, "annotations": notes, "height": height, "font": _font(projector),

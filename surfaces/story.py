@@ -1,6 +1,7 @@
 """What the student is seeing, in words: the lecture's reading of the current lab view.
 
-Pure text from settings and trajectories, so that it is tested like any other output.
+Pure text from settings and trajectories, in the visitor's language (`surfaces.i18n`), so
+that it is tested like any other output.
 """
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from surfaces.descent import Trajectory
-from surfaces.palette import LOSS_NAMES
-from surfaces.settings import OPTIMIZER_LABELS, LabSettings
+from surfaces.i18n import DEFAULT, tr
+from surfaces.palette import LOSS_ORDER, loss_name, optimizer_label
+from surfaces.settings import LabSettings
 
 __all__ = ["explanation", "markdown_table", "outcome", "summary"]
 
@@ -23,99 +25,78 @@ def pinned(s: LabSettings) -> bool:
     return s.y3 + s.span <= -PINNED_MARGIN
 
 
-def outcome(loss_label: str, traj: Trajectory, threshold: float) -> str:
+def outcome(loss_label: str, traj: Trajectory, threshold: float, lang: str = DEFAULT) -> str:
     """One sentence on how one run went."""
     hit = traj.steps_to(threshold)
     if traj.diverged_at is not None:
-        return (f"**{loss_label}** diverged at step {traj.diverged_at}: the logits left "
-                f"±10,000 (shown as ✕).")
+        return tr("story.diverged", lang, loss=loss_label, k=traj.diverged_at)
     if hit is not None:
-        return f"**{loss_label}** reached loss ≤ {threshold:g} after {hit} steps."
+        return tr("story.reached", lang, loss=loss_label, thr=f"{threshold:g}", k=hit)
     moved = abs(traj.points[-1] - traj.points[0]).max()
     if moved < 0.05:
-        return (f"**{loss_label}** did not move: loss {traj.losses[-1]:.4g} after all "
-                f"{traj.steps} steps (stuck on the plateau).")
-    return (f"**{loss_label}** went from loss {traj.losses[0]:.4g} to "
-            f"{traj.losses[-1]:.4g} in {traj.steps} steps, never reaching {threshold:g}.")
+        return tr("story.stuck", lang, loss=loss_label, value=f"{traj.losses[-1]:.4g}",
+                  steps=traj.steps)
+    return tr("story.went", lang, loss=loss_label, start=f"{traj.losses[0]:.4g}",
+              end=f"{traj.losses[-1]:.4g}", steps=traj.steps, thr=f"{threshold:g}")
 
 
-def explanation(s: LabSettings, trajs: Mapping[str, Trajectory]) -> str:
+def explanation(s: LabSettings, trajs: Mapping[str, Trajectory], lang: str = DEFAULT) -> str:
     """Markdown under the figures: shape of the surfaces, why the paths look as they do."""
     t = s.target
     others = [c for c in (1, 2, 3) if c != t]
     g_mse, g_ce = trajs["mse"].grad_norms[0], trajs["cross_entropy"].grad_norms[0]
     ratio = g_ce / g_mse if g_mse > 0 else float("inf")
     parts = [
-        "#### What you are seeing",
-        f"Each point of the square is a network output y = (y1, y2, y3) with y3 = {s.y3:g}; "
-        f"the label is class {t}, ŷ = {[int(c == t) for c in (1, 2, 3)]}. Red is a large "
-        "loss, blue a small one; each loss has one colour scale for its surface and its map.",
+        tr("story.seeing.title", lang),
+        tr("story.seeing", lang, y3=f"{s.y3:g}", t=t, onehot=[int(c == t) for c in (1, 2, 3)]),
     ]
     if pinned(s) and t != 3:
         a, b = (1, 2) if t == 1 else (2, 1)
-        parts.append(
-            f"**y3 is pinned at {s.y3:g}**, so y3' = exp(y3)/Σ exp(y) is practically 0 and "
-            f"both losses depend on **d = y{a} − y{b} only**: cross-entropy is ln(1 + e^(−d)) "
-            "and MSE is 2·(1 − σ(d))². The gradient of a function of d alone is parallel to "
-            f"(∂d/∂y1, ∂d/∂y2) = {(1, -1) if t == 1 else (-1, 1)}, so **every descent path is "
-            "a straight diagonal line** — the lecture's arrow — whatever the optimiser "
-            "(element-wise optimisers keep the two coordinates' steps equal and opposite)."
-        )
+        parts.append(tr("story.pinned", lang, y3=f"{s.y3:g}", a=a, b=b,
+                        direction=(1, -1) if t == 1 else (-1, 1)))
     elif pinned(s):
-        parts.append(
-            f"The label is class 3, but y3 is pinned at {s.y3:g}: no (y1, y2) in view can "
-            "give class 3 any probability. Cross-entropy is about −y3 + logsumexp(y1, y2) ≈ "
-            f"{-s.y3:g} everywhere, finite because it is computed as logsumexp(y) − y_t "
-            "(a naive log(softmax) would give −log(0) = inf here)."
-        )
+        parts.append(tr("story.pinned_class3", lang, y3=f"{s.y3:g}", minus_y3=f"{-s.y3:g}"))
     else:
-        parts.append(
-            f"**y3 = {s.y3:g} is not pinned out of the way**: class 3 competes for probability, "
-            "the surfaces depend on y1 and y2 separately, and the paths can bend."
-        )
+        parts.append(tr("story.unpinned", lang, y3=f"{s.y3:g}"))
     parts += [
-        "#### Why the two losses behave differently",
-        "Through the softmax, cross-entropy has gradient ∂e/∂y_i = y'_i − ŷ_i: the further "
-        "from the target, the larger it is. MSE's gradient carries the softmax Jacobian "
-        "y'_i(δ_ij − y'_j), which goes to 0 when the softmax saturates — even when the "
-        f"prediction is completely wrong. At the start ({s.y1:g}, {s.y2:g}) the gradient "
-        f"norm is **{g_ce:.3g} for cross-entropy and {g_mse:.3g} for MSE**"
-        + (f", {ratio:,.0f} times smaller." if g_mse > 0 and ratio > 1 else "."),
-        f"#### This run: {OPTIMIZER_LABELS[s.opt]}, learning rate {s.lr:g}",
-        "- " + outcome("MSE", trajs["mse"], s.thr),
-        "- " + outcome("Cross-entropy", trajs["cross_entropy"], s.thr),
+        tr("story.why.title", lang),
+        tr("story.why", lang, y1=f"{s.y1:g}", y2=f"{s.y2:g}", g_ce=f"{g_ce:.3g}",
+           g_mse=f"{g_mse:.3g}",
+           ratio=tr("story.ratio", lang, ratio=f"{ratio:,.0f}") if g_mse > 0 and ratio > 1
+           else "."),
+        tr("story.run.title", lang, opt=optimizer_label(s.opt, lang), lr=f"{s.lr:g}"),
+        "- " + outcome(tr("loss.mse.short", lang), trajs["mse"], s.thr, lang),
+        "- " + outcome(tr("loss.cross_entropy.short", lang), trajs["cross_entropy"], s.thr, lang),
     ]
     if s.opt in ("adagrad", "rmsprop", "adam"):
-        rescue = (
-            f"{OPTIMIZER_LABELS[s.opt]} divides each step by a running root mean square of "
-            "the gradient (plus ε), so a tiny but consistent gradient still gives steps of "
-            "about the learning rate: this is how an adaptive optimiser can rescue MSE."
-        )
+        rescue = tr("story.rescue", lang, opt=optimizer_label(s.opt, lang))
         # Only say it failed when it did, and when ε really is above the plateau gradient.
         if s.eps > g_mse and trajs["mse"].steps_to(s.thr) is None:
-            rescue += f" With ε = {s.eps:g} larger than the plateau gradient, it cannot."
+            rescue += tr("story.rescue_fails", lang, eps=f"{s.eps:g}")
         parts.append(rescue)
-    parts.append(f"Classes {others[0]} and {others[1]} are the wrong answers; "
-                 "changing only the loss function changes how hard optimisation is.")
+    parts.append(tr("story.moral", lang, c1=others[0], c2=others[1]))
     return "\n\n".join(parts)
 
 
 def summary(trajs: Mapping[str, Trajectory], left_at: Mapping[str, int | None],
-            threshold: float) -> list[dict[str, str]]:
+            threshold: float, lang: str = DEFAULT) -> list[dict[str, str]]:
     """The table under the curves: one row per loss, MSE first."""
     rows = []
-    for loss in ("mse", "cross_entropy"):
+    no = tr("lab.table.no", lang)
+    for loss in LOSS_ORDER:
         t = trajs[loss]
         hit = t.steps_to(threshold)
         end = t.points[-1]
         rows.append({
-            "loss": LOSS_NAMES[loss],
-            f"steps to loss ≤ {threshold:g}": str(hit) if hit is not None
-            else f"never in {t.steps} steps",
-            "final loss": f"{t.losses[-1]:.4g}",
-            "final point (y1, y2)": f"({end[0]:.3g}, {end[1]:.3g})",
-            "diverged": "no" if t.diverged_at is None else f"at step {t.diverged_at}",
-            "left the plot": "no" if left_at[loss] is None else f"at step {left_at[loss]}",
+            tr("lab.table.loss", lang): loss_name(loss, lang),
+            tr("lab.table.steps_to", lang, thr=f"{threshold:g}"): str(hit) if hit is not None
+            else tr("lab.table.never", lang, steps=t.steps),
+            tr("lab.table.final_loss", lang): f"{t.losses[-1]:.4g}",
+            tr("lab.table.final_point", lang): f"({end[0]:.3g}, {end[1]:.3g})",
+            tr("lab.table.diverged", lang): no if t.diverged_at is None
+            else tr("lab.table.at_step", lang, k=t.diverged_at),
+            tr("lab.table.left", lang): no if left_at[loss] is None
+            else tr("lab.table.at_step", lang, k=left_at[loss]),
         })
     return rows
 

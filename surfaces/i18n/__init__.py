@@ -35,9 +35,7 @@ def tr(key: str, lang: str = DEFAULT, /, **params: object) -> str:
     text = TABLES.get(lang, TABLES[DEFAULT]).get(key)
     if text is None:
         text = TABLES[DEFAULT].get(key, key)
-    if not params:
-        return text
-    try:
+    try:  # every text is a format string: "{{" is a literal brace (Plotly's %{x})
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return TABLES[DEFAULT].get(key, key).format_map(_Blank(params))

@@ -82,6 +82,7 @@ STRINGS: dict[str, str] = {
     "fig.end": "终点",
     "fig.left_plot": "第 {k} 步离开图面",
     "fig.outside": "图面之外",
+    "fig.left_plot_name": "离开图面",
     "fig.threshold": "阈值 {thr}",
     "fig.diverged": "{name} 发散",
     "fig.hover_surface": "y1 %{{x:.2f}}<br>y2 %{{y:.2f}}<br>损失 %{{z:.4g}}<extra></extra>",

@@ -82,6 +82,7 @@ STRINGS: dict[str, str] = {
     "fig.end": "終點",
     "fig.left_plot": "第 {k} 步離開圖面",
     "fig.outside": "圖面之外",
+    "fig.left_plot_name": "離開圖面",
     "fig.threshold": "閾值 {thr}",
     "fig.diverged": "{name} 發散",
     "fig.hover_surface": "y1 %{{x:.2f}}<br>y2 %{{y:.2f}}<br>損失 %{{z:.4g}}<extra></extra>",

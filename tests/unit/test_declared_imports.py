@@ -125,7 +125,8 @@ def test_a_dependency_of_a_dependency_does_not_count(tmp_path):
 
 
 @pytest.mark.parametrize("spec, name", [
-    ("torch>=2.2,<3", "torch"), ("Pillow >= 10", "pillow"), ("typing_extensions", "typing-extensions"),
+    ("torch>=2.2,<3", "torch"), ("Pillow >= 10", "pillow"),
+    ("typing_extensions", "typing-extensions"),
     ("foo[bar]>=1; python_version<'3.12'", "foo"),
 ])
 def test_requirement_names_are_normalised(tmp_path, spec, name):

@@ -20,9 +20,15 @@ from surfaces.settings import (
     RESOLUTIONS,
     THRESHOLD_CHOICES,
     LabSettings,
-    from_query,
     to_query,
 )
+from surfaces.settings import from_query as notes_from_query
+
+
+def from_query(query):
+    """from_query with its notes as the English sentences they print."""
+    settings, notes = notes_from_query(query)
+    return settings, [str(n) for n in notes]
 
 NAMES = [f.name for f in FIELDS]
 
@@ -103,7 +109,7 @@ HOSTILE = [  # (parameter, raw URL value, the note); steps and target are clampe
     ("y3", "-1e400", "y3='-1e400' is not valid; using -1000."),
     ("steps", "1e12", "steps=1e12 is out of range; using 2000."),
     ("target", "9", "target=9 is not offered; using 3."),
-    ("opt", "evil", "opt='evil' is unknown; using Gradient descent."),
+    ("opt", "evil", "opt='evil' is unknown; using sgd."),
     ("cam", "1,2", "cam='1,2' is not valid; using None."),
     ("cam", "11,0,0", "cam='11,0,0' is not valid; using None."),
     ("cam", "nan,0,0", "cam='nan,0,0' is not valid; using None."),
@@ -191,10 +197,14 @@ def test_out_of_range_values_are_clamped_or_snapped_with_a_note(name, raw, value
 
 
 def test_every_preset_builds_valid_settings():
+    from surfaces.i18n import LANGUAGES, TABLES
+
     assert {"slide", "adam", "too_large", "unpin"} <= set(PRESETS)
-    for preset in PRESETS.values():
+    for name, preset in PRESETS.items():
         assert set(preset.changes) <= set(NAMES)
-        assert preset.title and preset.story
+        for lang in LANGUAGES:  # every preset has a title and a story in every language
+            assert TABLES[lang][f"lab.preset.{name}.title"]
+            assert TABLES[lang][f"lab.preset.{name}.story"]
         LabSettings(**preset.changes)
         s = DEFAULTS.with_(**preset.changes)
         for key, value in preset.changes.items():
