@@ -48,6 +48,7 @@ THIRD_PARTY = (
     "streamlit.components.v1",
     "streamlit.components.v1.component_arrow",
     "streamlit.material_icon_names",
+    "streamlit.emojis",
     "streamlit.dataframe_util",
     "streamlit.elements.plotly_chart",
 )

@@ -131,7 +131,7 @@ STRINGS: dict[str, str] = {
     "story.rescue_fails": "ε = {eps} 大于平台区的梯度，所以这次救不了。",
     "story.moral": "第 {c1} 类和第 {c2} 类是错误答案；只改变损失函数，就改变了优化的难度。",
     # --- MNIST 实时训练（pages/mnist_training.py, surfaces/mnist）-------------------------
-    "mnist.title": "MNIST 实时训练：交叉熵 vs 均方误差",
+    "mnist.title": "MNIST 实时训练：交叉熵与均方误差",
     "mnist.caption": "同一个网络的两份拷贝从**相同的初始权重**出发，看到**相同的批次**；唯一的"
                      "区别是损失函数：对 logits 的交叉熵，对 softmax 输出的均方误差。这就是误差"
                      "曲面实验里的平台区，换成了真实的手写数字。",

@@ -131,7 +131,7 @@ STRINGS: dict[str, str] = {
     "story.rescue_fails": "ε = {eps} 大於平臺區的梯度，所以這次救不了。",
     "story.moral": "第 {c1} 類和第 {c2} 類是錯誤答案；只改變損失函數，就改變了優化的難度。",
     # --- MNIST 即時訓練（pages/mnist_training.py, surfaces/mnist）-------------------------
-    "mnist.title": "MNIST 即時訓練：交叉熵 vs 均方誤差",
+    "mnist.title": "MNIST 即時訓練：交叉熵與均方誤差",
     "mnist.caption": "同一個網絡的兩份複製從**相同的初始權重**出發，看到**相同的批次**；唯一的"
                      "區別是損失函數：對 logits 的交叉熵，對 softmax 輸出的均方誤差。這就是誤差"
                      "曲面實驗裡的平臺區，換成了真實的手寫數字。",

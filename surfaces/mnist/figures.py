@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from surfaces.i18n import DEFAULT, tr
 from surfaces.palette import LOSS_COLORS, LOSS_ORDER
+
 FONT = {"size": 16}  # readable from the back of a lecture hall
 
 _GAP = 0.08  # horizontal gap between two side-by-side panels, in paper units

@@ -236,7 +236,7 @@ def test_replay_draws_a_finished_run_again_from_the_start(page):
 
 def test_the_page_speaks_chinese(page):
     at = page({"lang": "zh-Hans"})
-    assert at.title[0].value == "MNIST 实时训练：交叉熵 vs 均方误差"
+    assert at.title[0].value == "MNIST 实时训练：交叉熵与均方误差"
     assert at.button(key="mnist_train").label == "训练"
 
 
