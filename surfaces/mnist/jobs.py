@@ -1,5 +1,9 @@
 """Server-wide job manager for live MNIST training (pure Python, no Streamlit).
 
+Only the managing lives here: the metrics are the engine's (surfaces.mnist.engine), the
+test-set read-out is surfaces.mnist.evaluation, the curves surfaces.mnist.curves and the
+lecture's sentences surfaces.mnist.story.
+
 One process serves every browser session, so training jobs are owned here, not by a
 page: each job belongs to one owner id (a random token kept in that session's state), at
 most ``max_running`` jobs train at once and the rest wait in a FIFO queue. A job trains
@@ -9,8 +13,9 @@ owner's heartbeat: a job whose owner has not polled for ``idle_timeout`` seconds
 stopped (running) or dropped from the queue, so a closed tab cannot hold a slot forever.
 
 The trainer is anything with the ``surfaces.mnist.engine.PairTrainer`` interface:
-``run(report_every=, should_stop=)`` yielding ``Progress`` events and resumable,
-``done``, ``predict(x)`` and ``confusion()``.
+``run(report_every=, should_stop=, pace=)`` yielding ``Progress`` events and resumable,
+``done``, ``step``, ``total_steps``, ``log.head(n)``, ``history``, ``logits(x)``,
+``confusion()`` and ``data``.
 """
 
 from __future__ import annotations
@@ -20,17 +25,18 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from surfaces.mnist.config import LOSSES
+from surfaces.mnist.evaluation import Evaluation, evaluate
 
 QUEUED, LOADING, RUNNING, STOPPING = "queued", "loading", "running", "stopping"
 STOPPED, DONE, FAILED = "stopped", "done", "failed"
 ACTIVE_STATES = frozenset({QUEUED, LOADING, RUNNING, STOPPING})
+READ_OUT_EVERY_S = 5.0  # while training, a new test read-out (digits, confusion) at most this often
 
-GRID_SIZE = 100  # test digits shown with their predicted labels (the notes' 10x10 grid)
 
 
 @dataclass(frozen=True)
@@ -45,45 +51,25 @@ class DatasetInfo:
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """Test-set read-out of both runs at one moment (end of an epoch, a stop or the end)."""
-
-    epoch: float  # epochs trained when it was taken (fractional after a stop)
-    images: np.ndarray  # (GRID_SIZE, 784) float32 in [0, 1], the first test digits
-    labels: np.ndarray  # (GRID_SIZE,) int64 true labels
-    predictions: Mapping[str, np.ndarray]  # loss -> (GRID_SIZE,) int64 predicted labels
-    confusion: Mapping[str, np.ndarray]  # loss -> (10, 10) counts, rows = true class
-
-    def per_class_accuracy(self) -> dict[str, np.ndarray]:
-        """loss -> (10,) accuracy per true class (NaN for a class absent from the test set)."""
-        out = {}
-        for loss, cm in self.confusion.items():
-            cm = np.asarray(cm, dtype=np.float64)
-            totals = cm.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[loss] = np.where(totals > 0, np.diag(cm) / totals, np.nan)
-        return out
-
-
-@dataclass(frozen=True)
 class JobView:
     """An immutable copy of one job for the page: everything it draws, nothing it mutates."""
 
     state: str
     config: Any
-    epochs_total: int
+    total_steps: int
+    step: int  # optimisation steps done
     queue_position: int  # 1-based place in the queue; 0 when not queued
     running_jobs: int  # trainings running on the server right now (all owners)
     max_running: int
-    fraction: float  # of all planned steps, in [0, 1]
     seconds: float  # wall time spent training so far, over all resumes
     eta_seconds: float | None  # None until a rate is known
-    batches: tuple  # Progress events of kind "batch", oldest first
-    epochs: tuple  # Progress events of kind "epoch", oldest first
+    log: Any  # the engine's StepLog of the steps done (a copy), or None before the first
+    history: tuple  # the engine's EvalRecords, oldest first
     evaluation: Evaluation | None
     dataset: DatasetInfo | None
     download: tuple[int, int] | None  # (bytes done, total bytes) while downloading
     message: str  # one line: why it failed or why it stopped; "" otherwise
+    pace: float | None  # steps per second at most; None: as fast as it goes
     version: int  # grows whenever anything in the job changes
 
     @property
@@ -94,101 +80,37 @@ class JobView:
     def can_resume(self) -> bool:
         return self.state == STOPPED
 
-    def curves(self, max_points: int = 400) -> dict[str, dict[str, np.ndarray]]:
-        """loss -> {"train_x", "train_loss", "train_acc", "test_x", "test_loss", "test_acc"}.
-
-        x is in epochs; every array is 1-D float64. Train metrics are means over the batches
-        of the epoch so far (as the notes report them), so the curve shows every report of
-        epoch 1 (the steep start), then one mean per finished epoch, then the latest report of
-        the epoch in progress: the early reports of a later epoch average only a few batches
-        and would draw a spike at every epoch start. At most max_points are kept.
-        """
-        out: dict[str, dict[str, np.ndarray]] = {}
-        finished = len(self.epochs)
-        shown = [e for e in self.batches if e.epoch == 1]
-        shown += [e for e in self.batches[-1:] if e.epoch > max(1, finished)]
-        for loss in _losses(self.batches, self.epochs):
-            train = [(e.fraction * self.epochs_total, e.metrics[loss]) for e in shown]
-            train += [(float(e.epoch), e.metrics[loss]) for e in self.epochs]
-            train.sort(key=lambda item: item[0])
-            if len(train) > max_points:
-                keep = np.unique(np.linspace(0, len(train) - 1, max_points).round().astype(int))
-                train = [train[i] for i in keep]
-            out[loss] = {
-                "train_x": _column(train, None),
-                "train_loss": _column(train, "train_loss"),
-                "train_acc": _column(train, "train_acc"),
-                "test_x": np.array([float(e.epoch) for e in self.epochs], dtype=np.float64),
-                "test_loss": _column([(0, e.metrics[loss]) for e in self.epochs], "test_loss"),
-                "test_acc": _column([(0, e.metrics[loss]) for e in self.epochs], "test_acc"),
-            }
-        return out
+    @property
+    def fraction(self) -> float:
+        """Share of the planned steps done, in [0, 1]."""
+        return min(1.0, self.step / self.total_steps) if self.total_steps else 1.0
 
 
-def _losses(*event_lists: Sequence) -> list[str]:
-    for events in event_lists:
-        if events:
-            return list(events[-1].metrics)
-    return []
-
-
-def _column(pairs: list, key: str | None) -> np.ndarray:
-    if key is None:
-        return np.array([x for x, _ in pairs], dtype=np.float64)
-    return np.array([m.get(key, np.nan) for _, m in pairs], dtype=np.float64)
-
-
-LOSS_NAMES = {"cross_entropy": "cross-entropy", "mse": "MSE"}
-CHANCE_LEVEL = 0.2  # below this test accuracy a 10-class run has learned next to nothing
-
-
-def first_epoch_reading(epochs: Sequence) -> str | None:
-    """The lecture's reading of a run in one sentence: who led on test accuracy after epoch 1."""
-    if not epochs:
+def eta(elapsed: float, steps_gained: int, steps_left: int) -> float | None:
+    """Seconds left at the rate of this stretch of training (None before any rate is known)."""
+    if steps_gained <= 0 or elapsed <= 0:
         return None
-    metrics = epochs[0].metrics
-    acc = {loss: m.get("test_acc") for loss, m in metrics.items()}
-    if len(acc) != 2 or any(a is None or not np.isfinite(a) for a in acc.values()):
-        return None
-    (lead, a_lead), (lag, a_lag) = sorted(acc.items(), key=lambda kv: -kv[1])
-    gap = 100 * (a_lead - a_lag)
-    if a_lead < CHANCE_LEVEL:
-        (one, a_one), (two, a_two) = acc.items()
-        return (
-            f"After epoch 1 neither run had learned much yet: {100 * a_one:.1f} % test "
-            f"accuracy for {LOSS_NAMES.get(one, one)} and {100 * a_two:.1f} % for "
-            f"{LOSS_NAMES.get(two, two)}, close to the 10 % of guessing."
-        )
-    if gap < 0.05:
-        return (
-            f"After epoch 1 both runs were level at {100 * a_lead:.1f} % test accuracy: "
-            "with these settings the choice of loss made no visible difference yet."
-        )
-    return (
-        f"After epoch 1 {LOSS_NAMES.get(lead, lead)} was ahead: {100 * a_lead:.1f} % test "
-        f"accuracy against {100 * a_lag:.1f} % for {LOSS_NAMES.get(lag, lag)}, "
-        f"a lead of {gap:.1f} percentage points."
-    )
+    return max(0.0, steps_left * elapsed / steps_gained)
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one owner may have an old one ending
 class _Job:
     owner: str
     config: Any
-    epochs_total: int
+    total_steps: int
     state: str = QUEUED
     trainer: Any = None
     thread: threading.Thread | None = None
     stop_requested: bool = False
-    batches: list = field(default_factory=list)
-    epochs: list = field(default_factory=list)
+    step: int = 0
+    log: Any = None
+    history: tuple = ()
     evaluation: Evaluation | None = None
     download: tuple[int, int] | None = None
     message: str = ""
     last_seen: float = 0.0
-    fraction: float = 0.0
-    segment_start: tuple[float, float] | None = None  # (clock, fraction) when this run began
-    grid: tuple[Any, Any] | None = None  # (images, labels) of the first GRID_SIZE test digits
+    segment_start: tuple[float, int] | None = None  # (clock, step) when this stretch began
+    pace: float | None = None
     eta_seconds: float | None = None
     seconds: float = 0.0
     version: int = 0
@@ -238,6 +160,13 @@ def _to_numpy(x) -> np.ndarray:
     if hasattr(x, "detach"):
         x = x.detach().cpu().numpy()
     return np.asarray(x)
+def _check_pace(pace: float | None) -> float | None:
+    if pace is None:
+        return None
+    if isinstance(pace, bool) or not isinstance(pace, int | float) or not pace > 0:
+        raise ValueError(f"pace must be a positive number of steps per second or None. "
+                         f"Got {pace!r} instead.")
+    return float(pace)
 
 
 class JobManager:
@@ -275,14 +204,15 @@ class JobManager:
 
     # -- what a page calls ------------------------------------------------------------
 
-    def start(self, owner: str, config: Any) -> JobView:
+    def start(self, owner: str, config: Any, *, pace: float | None = None) -> JobView:
         """Start a fresh job for owner (a running one of theirs is stopped and replaced)."""
         with self._lock:
             self._reap_locked()
             old = self._jobs.get(owner)
             if old is not None:
                 self._cancel_locked(old)
-            job = _Job(owner, config, int(getattr(config, "epochs", 1)), last_seen=self._clock())
+            job = _Job(owner, config, int(config.steps), last_seen=self._clock())
+            job.pace = _check_pace(pace)
             self._jobs[owner] = job
             self._queue.append(owner)
             self._schedule_locked()
@@ -323,6 +253,16 @@ class JobManager:
             self._queue.append(owner)
             self._schedule_locked()
             return self._view_locked(job)
+
+    def set_pace(self, owner: str, pace: float | None) -> None:
+        """Steps per second at most for owner's job from now on (None: full speed)."""
+        pace = _check_pace(pace)
+        with self._lock:
+            job = self._jobs.get(owner)
+            if job is not None and job.pace != pace:
+                job.pace = pace
+                job.segment_start = None  # a new stretch: the ETA follows the new rate
+                job.version += 1
 
     def view(self, owner: str) -> JobView | None:
         """Owner's job as it is now (None if they have none); counts as owner's heartbeat."""
@@ -428,16 +368,20 @@ class JobManager:
                 trainer = self._trainer_factory(job.config, dataset)
                 with self._lock:
                     job.trainer = trainer
-                    job.grid = (dataset.x_test[:GRID_SIZE], dataset.y_test[:GRID_SIZE])
                     if job.state == LOADING:
                         job.state = RUNNING
                     job.version += 1
             if not job.stop_requested:
                 self._train(job)
-            evaluation = self._evaluate(job) if job.trainer is not None else None
+            evaluation = (self._evaluate(job, job.trainer.step)
+                          if job.trainer is not None and job.trainer.step > 0 else None)
+            trainer = job.trainer
             with self._lock:
                 if evaluation is not None:
                     job.evaluation = evaluation
+                if trainer is not None:  # whatever the last event said: where it really is
+                    job.step, job.history = trainer.step, tuple(trainer.history)
+                    job.log = trainer.log.head(trainer.step) if trainer.step else None
                 job.state = DONE if job.trainer is not None and job.trainer.done else STOPPED
                 job.eta_seconds = None
                 if job.state == STOPPED and not job.message and self._abandoned(job):
@@ -477,42 +421,38 @@ class JobManager:
 
     def _train(self, job: _Job) -> None:
         with self._lock:
-            job.segment_start = (self._clock(), job.fraction)
+            started = self._clock()
+            job.segment_start = (started, job.step)
             before = job.seconds
         events: Iterator = job.trainer.run(
             report_every=self.report_every,
             should_stop=lambda: job.stop_requested or self._abandoned(job),
+            pace=lambda: job.pace,
         )
+        last_read_out = -1.0
         for event in events:
-            evaluation = self._evaluate(job) if event.kind == "epoch" else None
+            # The test read-out (digits, confusion) costs a forward pass of the test set: at
+            # most every READ_OUT_EVERY_S, and at the end.
+            read_out = None
+            now = self._clock()
+            if event.kind == "eval" and (now - last_read_out >= READ_OUT_EVERY_S
+                                         or event.step >= job.total_steps):
+                read_out, last_read_out = self._evaluate(job, event.step), now
+            log = job.trainer.log.head(event.step)
+            history = tuple(job.trainer.history)
             with self._lock:
-                (job.epochs if event.kind == "epoch" else job.batches).append(event)
-                if evaluation is not None:
-                    job.evaluation = evaluation
-                job.fraction = float(event.fraction)
-                job.eta_seconds = self._eta(job)
-                job.seconds = before + self._clock() - job.segment_start[0]
+                job.step, job.log, job.history = event.step, log, history
+                if read_out is not None:
+                    job.evaluation = read_out
+                if job.segment_start is None:  # the pace changed: measure the rate anew
+                    job.segment_start = (now, job.step)
+                t0, s0 = job.segment_start
+                job.eta_seconds = eta(now - t0, job.step - s0, job.total_steps - job.step)
+                job.seconds = before + now - started
                 job.version += 1
 
-    def _eta(self, job: _Job) -> float | None:
-        t0, f0 = job.segment_start
-        elapsed, gained = self._clock() - t0, job.fraction - f0
-        if gained <= 0 or elapsed <= 0:
-            return None
-        return max(0.0, (1.0 - job.fraction) * elapsed / gained)
-
-    def _evaluate(self, job: _Job) -> Evaluation:
-        images, labels = job.grid
-        predicted = job.trainer.predict(images)
-        confusion = job.trainer.confusion()
-        epoch = job.fraction * job.epochs_total
-        return Evaluation(
-            epoch=float(epoch),
-            images=np.asarray(_to_numpy(images), dtype=np.float32),
-            labels=np.asarray(_to_numpy(labels), dtype=np.int64),
-            predictions={k: _to_numpy(v).astype(np.int64) for k, v in predicted.items()},
-            confusion={k: np.asarray(_to_numpy(v)) for k, v in confusion.items()},
-        )
+    def _evaluate(self, job: _Job, step: int) -> Evaluation:
+        return evaluate(job.trainer, step, LOSSES)
 
     def _view_locked(self, job: _Job) -> JobView:
         position = 0
@@ -521,19 +461,20 @@ class JobManager:
         return JobView(
             state=job.state,
             config=job.config,
-            epochs_total=job.epochs_total,
+            total_steps=job.total_steps,
+            step=job.step,
             queue_position=position,
             running_jobs=len(self._running),
             max_running=self.max_running,
-            fraction=job.fraction,
             seconds=job.seconds,
             eta_seconds=job.eta_seconds,
-            batches=tuple(job.batches),
-            epochs=tuple(job.epochs),
+            log=job.log,
+            history=job.history,
             evaluation=job.evaluation,
             dataset=self.dataset_info(),
             download=job.download,
             message=job.message,
+            pace=job.pace,
             version=job.version,
         )
 

@@ -14,7 +14,10 @@ tests/unit/test_mnist_engine.py checks all of it against torch.autograd.
 
 from __future__ import annotations
 
+import math
+
 import torch
+import torch.nn.functional as F
 
 INPUTS, CLASSES = 784, 10
 HIDDEN: dict[str, tuple[int, ...]] = {
@@ -23,6 +26,7 @@ HIDDEN: dict[str, tuple[int, ...]] = {
     "deep": (256, 64, 16),  # 784 -> 256 -> act -> 64 -> act -> 16 -> act -> 10
 }
 ACTIVATIONS = ("relu", "sigmoid")
+INITS = ("normal", "torch")  # the notes' N(0, scale^2) | nn.Linear's default
 
 Params = list[torch.Tensor]  # [W0 (R, in, out), b0 (R, 1, out), W1, b1, ...]
 
@@ -33,13 +37,26 @@ def layer_sizes(model: str) -> tuple[int, ...]:
 
 
 def init_weights(
-    sizes: tuple[int, ...], scale: float, generator: torch.Generator
+    sizes: tuple[int, ...], init: str, scale: float, generator: torch.Generator
 ) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """One run's [(W (in, out), b (out,))]: W ~ N(0, scale^2) drawn layer by layer, b = 0."""
-    return [
-        (torch.randn(n_in, n_out, generator=generator) * scale, torch.zeros(n_out))
-        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
+    """One run's [(W (in, out), b (out,))], drawn layer by layer from generator.
+
+    init "normal": the notes' W ~ N(0, scale^2), b = 0. init "torch": what nn.Linear's
+    reset_parameters draws, W and b ~ U(-1/sqrt(in), 1/sqrt(in)) (scale unused).
+    """
+    weights = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        if init == "normal":
+            weights.append((torch.randn(n_in, n_out, generator=generator) * scale,
+                            torch.zeros(n_out)))  # fmt: skip
+            continue
+        # nn.Linear: kaiming_uniform_(a=sqrt(5)) on W (out, in) gives bound 1/sqrt(in); bias too.
+        w = torch.empty(n_out, n_in)
+        torch.nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
+        bound = 1 / math.sqrt(n_in)
+        b = torch.empty(n_out).uniform_(-bound, bound, generator=generator)
+        weights.append((w.T.contiguous(), b))
+    return weights
 
 
 def stack_runs(weights: list[tuple[torch.Tensor, torch.Tensor]], runs: int) -> Params:
@@ -54,7 +71,8 @@ def stack_runs(weights: list[tuple[torch.Tensor, torch.Tensor]], runs: int) -> P
 def unstack_run(params: Params, run: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Run number run's [(W (in, out), b (out,))], copied out of the stack."""
     return [
-        (w[run].clone(), b[run, 0].clone()) for w, b in zip(params[::2], params[1::2], strict=True)
+        (w[run].detach().clone(), b[run, 0].detach().clone())
+        for w, b in zip(params[::2], params[1::2], strict=True)
     ]
 
 
@@ -118,3 +136,13 @@ def one_hot(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 LOSS_FUNCTIONS = {"cross_entropy": cross_entropy, "mse": mse_softmax}
+
+
+# The same two losses for autograd: mean over the batch of the run's loss, logits (B, K).
+AUTOGRAD_LOSSES = {
+    "cross_entropy": F.cross_entropy,  # log-softmax + NLL, as nn.CrossEntropyLoss
+    "mse": lambda logits, y: (torch.softmax(logits, dim=-1) - F.one_hot(y, logits.shape[-1]))
+    .square()
+    .sum(dim=-1)
+    .mean(),
+}

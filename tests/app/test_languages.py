@@ -23,10 +23,11 @@ ALLOWED = re.compile(r"SGD|Adam|RMSprop|Adagrad|Nesterov|PyTorch|MNIST|ReLU|soft
 # Proto string fields that are identifiers, not text.
 SKIP_FIELDS = {"id", "form_id", "key", "spec", "json_args", "component_name", "url",
                "page_script_hash", "icon", "format", "fragment_id", "type", "value", "default",
-               "theme", "data", "arrow_data", "width", "height", "config", "selection_mode"}
+               "theme", "data", "arrow_data", "width", "height", "config", "selection_mode",
+               "code_text"}  # a program (st.code) is Python, in any language
 # Figure JSON properties that a visitor reads.
 FIGURE_TEXT = {"text", "name", "hovertemplate", "title"}
-PENDING = {"pages/mnist_training.py"}  # being translated in the MNIST work (issue 9)
+PENDING: set[str] = set()  # pages not translated yet
 
 
 def _proto_strings(message: Message) -> list[str]:

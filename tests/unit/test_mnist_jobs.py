@@ -13,31 +13,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+import torch
 
 from surfaces.mnist import jobs
-
-LOSSES = ("cross_entropy", "mse")
-
-
-@dataclass(frozen=True)
-class FakeProgress:
-    kind: str
-    epoch: int
-    step: int
-    total_steps: int
-    seconds: float
-    metrics: dict
-
-    @property
-    def fraction(self) -> float:
-        return self.step / self.total_steps
+from surfaces.mnist.config import LOSSES
+from surfaces.mnist.engine import EvalRecord, Progress, StepLog
+from surfaces.mnist.evaluation import GRID_SIZE
 
 
 @dataclass(frozen=True)
 class FakeConfig:
-    epochs: int = 2
-    steps_per_epoch: int = 20
+    steps: int = 40
     step_seconds: float = 0.005
+    eval_every: int = 10
 
 
 @dataclass(frozen=True)
@@ -52,47 +40,55 @@ class FakeData:
 
 
 class FakeTrainer:
-    """PairTrainer's interface; each step sleeps step_seconds, like a tiny batch would take."""
+    """PairTrainer's interface; each step sleeps step_seconds (or moves a fake clock), logs
+    loss = the step's number, and counts every step it ever trains (a restart would show)."""
 
-    def __init__(self, config: FakeConfig, data: FakeData):
-        self.config, self.data = config, data
+    made: list = []  # every FakeTrainer built, in order
+
+    def __init__(self, config: FakeConfig, data: FakeData, clock=None):
+        self.config, self.data, self.clock = config, data, clock
         self.step = 0
-        self.history: list[FakeProgress] = []
-        self.total = config.epochs * config.steps_per_epoch
-        self.started = threading.Event()
+        self.trained = 0  # steps trained over this object's life
+        self.total_steps = config.steps
+        self.log = StepLog.empty(config.steps, 2)
+        self.history: list[EvalRecord] = []
+        self.paces: list = []
+        FakeTrainer.made.append(self)
 
     @property
     def done(self) -> bool:
-        return self.step >= self.total
+        return self.step >= self.total_steps
 
-    def _event(self, kind: str) -> FakeProgress:
-        acc = self.step / self.total
-        metrics = {
-            "cross_entropy": {"train_loss": 1 - acc, "train_acc": acc},
-            "mse": {"train_loss": 0.5 - acc / 4, "train_acc": acc / 2},
-        }
-        if kind == "epoch":
-            for m in metrics.values():
-                m["test_loss"], m["test_acc"] = m["train_loss"], m["train_acc"] * 0.9
-        epoch = -(-self.step // self.config.steps_per_epoch)
-        return FakeProgress(kind, epoch, self.step, self.total, 0.0, metrics)
+    def _record(self) -> EvalRecord:
+        acc = self.step / self.total_steps
+        metrics = {"cross_entropy": {"test_acc": acc, "test_loss": 1 - acc, "flat_share": 0.0},
+                   "mse": {"test_acc": acc / 2, "test_loss": 0.5, "flat_share": 0.1}}
+        record = EvalRecord(self.step, metrics, {k: np.zeros(40) for k in LOSSES})
+        self.history.append(record)
+        return record
 
-    def run(self, *, report_every=0.25, should_stop=lambda: False):
-        self.started.set()
+    def run(self, *, report_every=0.25, should_stop=lambda: False, pace=lambda: None):
         last = time.monotonic()
         while not self.done and not should_stop():
-            time.sleep(self.config.step_seconds)
+            self.paces.append(pace())
+            if self.clock is not None:
+                self.clock.now += self.config.step_seconds
+                time.sleep(0.0005)  # real time too, so a poller sees the steps go by
+            else:
+                time.sleep(self.config.step_seconds)
+            self.log.loss[self.step] = self.step + 1
             self.step += 1
-            if self.step % self.config.steps_per_epoch == 0:
-                event = self._event("epoch")
-                self.history.append(event)
-                yield event
+            self.trained += 1
+            if self.step % self.config.eval_every == 0 or self.done:
+                yield Progress("eval", self.step, self.total_steps, 0.0, record=self._record())
             elif time.monotonic() - last >= report_every:
                 last = time.monotonic()
-                yield self._event("batch")
+                yield Progress("steps", self.step, self.total_steps, 0.0)
 
-    def predict(self, x):
-        return {loss: np.full(len(x), 3, dtype=np.int64) for loss in LOSSES}
+    def logits(self, x):
+        out = torch.zeros(2, len(x), 10)
+        out[:, :, 3] = 1.0  # both runs always say 3
+        return out
 
     def confusion(self):
         cm = np.diag(np.arange(1, 11)).astype(np.int64)
@@ -140,31 +136,44 @@ def wait_for(predicate, timeout=5.0):
     return False
 
 
-def test_a_job_runs_to_the_end_and_reports_curves_and_an_evaluation(manager):
+def test_a_job_runs_to_the_end_and_reports_its_log_history_and_an_evaluation(manager):
     m = manager()
-    view = m.start("alice", FakeConfig(epochs=2, steps_per_epoch=10))
+    view = m.start("alice", FakeConfig(steps=20, eval_every=10))
     assert view.state in (jobs.LOADING, jobs.RUNNING)
     assert wait_for(lambda: m.view("alice").state == jobs.DONE)
     view = m.view("alice")
-    assert view.fraction == 1.0 and view.eta_seconds is None and not view.active
-    assert view.seconds > 0
-    assert [e.epoch for e in view.epochs] == [1, 2]
-    curves = view.curves()
-    assert set(curves) == set(LOSSES)
-    assert curves["mse"]["test_x"].tolist() == [1.0, 2.0]
-    assert curves["cross_entropy"]["train_x"][-1] == 2.0
-    assert np.all(np.diff(curves["cross_entropy"]["train_x"]) >= 0)
+    assert view.fraction == 1.0 and view.step == 20 and view.eta_seconds is None
+    assert not view.active and view.seconds > 0
+    assert [r.step for r in view.history] == [10, 20]
+    np.testing.assert_array_equal(view.log.loss[:, 0], np.arange(1, 21))
     ev = view.evaluation
-    assert ev.images.shape == (jobs.GRID_SIZE, 784) and ev.labels.shape == (jobs.GRID_SIZE,)
-    assert ev.predictions["mse"].tolist() == [3] * jobs.GRID_SIZE
+    assert ev.step == 20
+    assert ev.images.shape == (GRID_SIZE, 784) and ev.labels.shape == (GRID_SIZE,)
+    assert ev.predictions["mse"].tolist() == [3] * GRID_SIZE
     per_class = ev.per_class_accuracy()["cross_entropy"]
     assert per_class[0] == pytest.approx(1 / 6) and per_class[9] == 1.0
     assert view.dataset == jobs.DatasetInfo("fake digits", "subset", "no network", 50, 120)
 
 
+def test_the_digit_grid_is_the_first_test_digits_with_their_own_labels(manager):
+    """Labels, images and the lab's logits belong to the same digit (no shift by one)."""
+    data = FakeData(x_test=np.random.default_rng(0).random((120, 784), dtype=np.float32),
+                    y_test=np.random.default_rng(1).integers(0, 10, 120))
+    m = manager(loader=lambda progress: data)
+    m.start("alice", FakeConfig(steps=5, eval_every=5))
+    assert wait_for(lambda: m.view("alice").state == jobs.DONE)
+    ev = m.view("alice").evaluation
+    np.testing.assert_array_equal(ev.images, data.x_test[:GRID_SIZE])
+    np.testing.assert_array_equal(ev.labels, data.y_test[:GRID_SIZE])
+    # the fake's logits are 1 for class 3, 0 elsewhere: (y1, y2) follows each digit's label
+    want = np.where(data.y_test[:GRID_SIZE] == 3, 1.0, 0.0)
+    np.testing.assert_array_equal(ev.top_two["mse"][:, 0], want)
+    np.testing.assert_array_equal(ev.top_two["mse"][:, 1], 1.0 - want)
+
+
 def test_no_more_than_max_running_train_at_once_and_waiters_know_their_place(manager):
     m = manager(max_running=1)
-    slow = FakeConfig(epochs=1, steps_per_epoch=10_000, step_seconds=0.001)
+    slow = FakeConfig(steps=10_000, step_seconds=0.001, eval_every=10_000)
     m.start("a", slow)
     b, c = m.start("b", slow), m.start("c", slow)
     assert (b.state, b.queue_position) == (jobs.QUEUED, 1)
@@ -180,7 +189,7 @@ def test_no_more_than_max_running_train_at_once_and_waiters_know_their_place(man
 
 def test_two_slots_run_two_jobs_side_by_side(manager):
     m = manager(max_running=2)
-    slow = FakeConfig(epochs=1, steps_per_epoch=10_000, step_seconds=0.001)
+    slow = FakeConfig(steps=10_000, step_seconds=0.001, eval_every=10_000)
     for owner in "abc":
         m.start(owner, slow)
     assert wait_for(lambda: m.view("a").state == m.view("b").state == jobs.RUNNING)
@@ -189,54 +198,90 @@ def test_two_slots_run_two_jobs_side_by_side(manager):
 
 def test_stop_ends_training_within_a_second_and_keeps_what_was_learned(manager):
     m = manager(report_every=0.25)
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.002))
-    assert wait_for(lambda: len(m.view("alice").batches) >= 2)
+    m.start("alice", FakeConfig(steps=100_000, step_seconds=0.002, eval_every=100_000))
+    assert wait_for(lambda: m.view("alice").step >= 20)
     t0 = time.monotonic()
     assert m.stop("alice").state == jobs.STOPPING
     assert wait_for(lambda: m.view("alice").state == jobs.STOPPED, timeout=1.0)
     assert time.monotonic() - t0 < 1.0
     view = m.view("alice")
     assert 0 < view.fraction < 1 and view.can_resume
-    assert view.evaluation is not None  # read-out of the weights at the stop
+    assert view.evaluation is not None and view.evaluation.step == view.step  # at the stop
     assert m.counts() == (0, 0)
 
 
 def test_stop_can_wait_for_the_worker_so_the_answer_is_already_stopped(manager):
     m = manager()
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.002))
+    m.start("alice", FakeConfig(steps=100_000, step_seconds=0.002))
     assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
     assert m.stop("alice", wait=1.0).state == jobs.STOPPED
 
 
 def test_resume_continues_from_where_it_stopped(manager):
+    """The same trainer goes on from its step: in all, exactly `steps` steps are trained. A
+    Resume that silently restarted (a new trainer, or the old one from step 0) trains more."""
+    FakeTrainer.made.clear()
     m = manager()
-    m.start("alice", FakeConfig(epochs=2, steps_per_epoch=200, step_seconds=0.001))
-    assert wait_for(lambda: m.view("alice").fraction > 0.1)
+    m.start("alice", FakeConfig(steps=400, step_seconds=0.001, eval_every=50))
+    assert wait_for(lambda: m.view("alice").step > 40)
     m.stop("alice")
     assert wait_for(lambda: m.view("alice").state == jobs.STOPPED)
-    stopped_at = m.view("alice").fraction
+    stopped_at = m.view("alice").step
+    assert 0 < stopped_at < 400
     assert m.resume("alice").state in (jobs.QUEUED, jobs.RUNNING)
     assert wait_for(lambda: m.view("alice").state == jobs.DONE)
     view = m.view("alice")
-    assert view.fraction == 1.0 and [e.epoch for e in view.epochs] == [1, 2]
-    steps = [e.step for e in view.batches + view.epochs]
-    assert min(s for s in steps if s > stopped_at * 400) > stopped_at * 400 - 1  # no restart
-    assert sorted(steps) == sorted(set(steps))
+    (trainer,) = FakeTrainer.made
+    assert trainer.trained == 400 and view.step == 400
+    assert [r.step for r in view.history] == list(range(50, 401, 50))
+
+
+def test_eta_is_the_steps_left_at_this_stretchs_rate(manager):
+    assert jobs.eta(elapsed=10.0, steps_gained=250, steps_left=750) == 30.0
+    assert jobs.eta(elapsed=0.0, steps_gained=0, steps_left=10) is None
+    clock = Clock()  # every fake step moves it by step_seconds: a rate of 100 steps per second
+    m = manager(clock=clock, trainer_factory=lambda c, d: FakeTrainer(c, d, clock=clock),
+                idle_timeout=1e9)  # fmt: skip
+    etas = []
+    m.start("alice", FakeConfig(steps=300, step_seconds=0.01, eval_every=50))
+    while m.view("alice").active:
+        view = m.view("alice")
+        if view.eta_seconds is not None and view.step < 300:
+            etas.append((view.step, view.eta_seconds))
+        time.sleep(0.001)
+    assert etas
+    for step, eta in etas:
+        assert eta == pytest.approx((300 - step) * 0.01)
+
+
+def test_pace_reaches_the_trainer_and_can_change_while_it_runs(manager):
+    FakeTrainer.made.clear()
+    m = manager()
+    m.start("alice", FakeConfig(steps=100_000, step_seconds=0.001), pace=250)
+    assert wait_for(lambda: m.view("alice").step > 5)
+    m.set_pace("alice", None)
+    assert m.view("alice").pace is None
+    (trainer,) = FakeTrainer.made
+    assert wait_for(lambda: trainer.paces[-1] is None)
+    assert trainer.paces[0] == 250.0
+    with pytest.raises(ValueError, match=r"^pace must be a positive number of steps per second"):
+        m.set_pace("alice", 0)
+    m.stop("alice", wait=1.0)
 
 
 def test_resume_only_applies_to_a_stopped_job(manager):
     m = manager()
     assert m.resume("nobody") is None
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=5))
+    m.start("alice", FakeConfig(steps=5))
     assert wait_for(lambda: m.view("alice").state == jobs.DONE)
     assert m.resume("alice").state == jobs.DONE
 
 
 def test_owners_see_and_stop_only_their_own_job(manager):
     m = manager(max_running=2)
-    slow = FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.001)
+    slow = FakeConfig(steps=100_000, step_seconds=0.001)
     m.start("alice", slow)
-    m.start("bob", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.002))
+    m.start("bob", FakeConfig(steps=100_000, step_seconds=0.002))
     assert m.view("mallory") is None and m.stop("mallory") is None
     assert m.view("alice").config != m.view("bob").config
     m.stop("bob")
@@ -246,10 +291,10 @@ def test_owners_see_and_stop_only_their_own_job(manager):
 
 def test_starting_again_replaces_the_owners_running_job(manager):
     m = manager(max_running=1)
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.001))
+    m.start("alice", FakeConfig(steps=100_000, step_seconds=0.001))
     assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
-    view = m.start("alice", FakeConfig(epochs=1, steps_per_epoch=5))
-    assert view.batches == () and view.config.steps_per_epoch == 5
+    view = m.start("alice", FakeConfig(steps=5))
+    assert view.log is None and view.step == 0 and view.config.steps == 5
     assert wait_for(lambda: m.view("alice").state == jobs.DONE)
     assert m.counts() == (0, 0)
 
@@ -257,7 +302,7 @@ def test_starting_again_replaces_the_owners_running_job(manager):
 def test_a_job_whose_owner_stopped_polling_gives_up_its_slot(manager):
     clock = Clock()
     m = manager(max_running=1, idle_timeout=30.0, clock=clock)
-    slow = FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.001)
+    slow = FakeConfig(steps=100_000, step_seconds=0.001)
     m.start("gone", slow)
     m.start("waiting", slow)
     m.start("queued-and-gone", slow)
@@ -276,7 +321,7 @@ def test_a_job_whose_owner_stopped_polling_gives_up_its_slot(manager):
 def test_the_worker_itself_stops_when_nobody_polls(manager):
     clock = Clock()
     m = manager(idle_timeout=30.0, clock=clock)
-    m.start("gone", FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.001))
+    m.start("gone", FakeConfig(steps=100_000, step_seconds=0.001))
     assert wait_for(lambda: m.view("gone").state == jobs.RUNNING)
     clock.now += 31  # no call into the manager at all: the worker notices by itself
     assert wait_for(lambda: m.counts() == (0, 0), timeout=1.0)
@@ -285,7 +330,7 @@ def test_the_worker_itself_stops_when_nobody_polls(manager):
 def test_finished_jobs_of_departed_owners_are_forgotten(manager):
     clock = Clock()
     m = manager(idle_timeout=10.0, clock=clock)
-    m.start("gone", FakeConfig(epochs=1, steps_per_epoch=3))
+    m.start("gone", FakeConfig(steps=3))
     assert wait_for(lambda: m.view("gone").state == jobs.DONE)
     clock.now += 101
     assert m.reap() == ["gone"] and m.view("gone") is None
@@ -311,7 +356,7 @@ def test_download_progress_is_reported_while_the_data_loads(manager):
         return FakeData()
 
     m = manager(loader=slow_loader)
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=3))
+    m.start("alice", FakeConfig(steps=3))
     assert wait_for(lambda: m.view("alice").download == (5, 10))
     assert m.view("alice").state == jobs.LOADING
     release.set()
@@ -337,65 +382,29 @@ def test_the_server_wide_manager_is_sized_from_the_environment(monkeypatch):
     monkeypatch.setattr(jobs, "_manager", None)
 
 
-@pytest.mark.parametrize(
-    ("ce", "mse", "expected"),
-    [
-        (
-            0.905,
-            0.812,
-            "After epoch 1 cross-entropy was ahead: 90.5 % test accuracy against "
-            "81.2 % for MSE, a lead of 9.3 percentage points.",
-        ),
-        (
-            0.70,
-            0.75,
-            "After epoch 1 MSE was ahead: 75.0 % test accuracy against 70.0 % for "
-            "cross-entropy, a lead of 5.0 percentage points.",
-        ),
-        (0.9, 0.9, "After epoch 1 both runs were level at 90.0 % test accuracy"),
-        (
-            0.16,
-            0.098,
-            "After epoch 1 neither run had learned much yet: 16.0 % test accuracy for "
-            "cross-entropy and 9.8 % for MSE, close to the 10 % of guessing.",
-        ),
-    ],
-)
-def test_the_lecture_reading_names_the_leader_after_epoch_one(ce, mse, expected):
-    event = FakeProgress(
-        "epoch", 1, 10, 20, 1.0, {"cross_entropy": {"test_acc": ce}, "mse": {"test_acc": mse}}
-    )
-    later = FakeProgress(
-        "epoch", 2, 20, 20, 2.0, {"cross_entropy": {"test_acc": 0.1}, "mse": {"test_acc": 0.99}}
-    )
-    assert jobs.first_epoch_reading([event, later]).startswith(expected)
-    assert jobs.first_epoch_reading([]) is None
-
-
-def test_the_real_pair_trainer_trains_one_epoch_on_the_subset():
+def test_the_real_pair_trainer_trains_on_the_subset():
     engine = pytest.importorskip("surfaces.mnist.engine")
     from surfaces.mnist import data
 
     m = jobs.JobManager(loader=lambda progress: data.load_subset(), report_every=0.1)
     try:
-        m.start("alice", engine.TrainConfig(epochs=1, batch_size=100))
+        m.start("alice", engine.TrainConfig(model="softmax", lr=1.0, steps=100, eval_every=50))
         assert wait_for(lambda: not m.view("alice").active, timeout=60)
         view = m.view("alice")
         assert view.state == jobs.DONE, view.message
         assert view.dataset.source == "subset" and view.dataset.n_train == 4000
-        (epoch,) = view.epochs
-        assert set(epoch.metrics) == set(engine.LOSSES)
-        assert 0.5 < epoch.metrics["cross_entropy"]["test_acc"] <= 1.0
+        assert [r.step for r in view.history] == [0, 50, 100]
+        assert 0.5 < view.history[-1].metrics["cross_entropy"]["test_acc"] <= 1.0
+        assert view.log.loss.shape == (100, 2)
         assert view.evaluation.confusion["mse"].sum() == view.dataset.n_test
-        assert view.evaluation.predictions["cross_entropy"].shape == (jobs.GRID_SIZE,)
-        assert jobs.first_epoch_reading(view.epochs).startswith("After epoch 1")
+        assert view.evaluation.predictions["cross_entropy"].shape == (GRID_SIZE,)
     finally:
         m.shutdown()
 
 
 def test_replacing_a_running_job_does_not_lose_count_of_the_slots(manager):
     m = manager(max_running=2)
-    slow = FakeConfig(epochs=1, steps_per_epoch=100_000, step_seconds=0.001)
+    slow = FakeConfig(steps=100_000, step_seconds=0.001)
     m.start("alice", slow)
     assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
     m.start("alice", slow)  # the old worker is still winding down
@@ -403,38 +412,6 @@ def test_replacing_a_running_job_does_not_lose_count_of_the_slots(manager):
     m.start("carol", slow)
     assert wait_for(lambda: m.counts() == (2, 1))
     assert m.view("carol").queue_position == 1
-
-
-def test_long_curves_are_thinned_to_a_bounded_number_of_points(manager):
-    m = manager(report_every=0.0)
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=500, step_seconds=0.0))
-    assert wait_for(lambda: m.view("alice").state == jobs.DONE)
-    view = m.view("alice")
-    assert len(view.batches) > 100
-    curves = view.curves(max_points=50)["mse"]
-    assert len(curves["train_x"]) == 50 and curves["train_x"][-1] == 1.0
-    assert len(view.curves(max_points=10_000)["mse"]["train_x"]) == len(view.batches) + 1
-
-
-def test_train_curves_show_epoch_one_in_detail_then_epoch_means_and_the_live_tail():
-    def event(kind, epoch, step):
-        metrics = {loss: {"train_acc": step / 100, "train_loss": 1.0} for loss in LOSSES}
-        return FakeProgress(kind, epoch, step, 100, 0.0, metrics)
-
-    batches = [event("batch", 1, s) for s in (5, 10, 15)]
-    batches += [event("batch", 2, s) for s in (22, 25, 31)]
-    batches += [event("batch", 3, s) for s in (41, 44)]
-    epochs = [event("epoch", 1, 20), event("epoch", 2, 40)]
-    view = jobs.JobView(
-        state=jobs.RUNNING, config=None, epochs_total=5, queue_position=0, running_jobs=1,
-        max_running=1, fraction=0.44, seconds=1.0, eta_seconds=None, batches=tuple(batches),
-        epochs=tuple(epochs), evaluation=None, dataset=None, download=None, message="",
-        version=1,
-    )  # fmt: skip
-    curves = view.curves()["mse"]
-    np.testing.assert_allclose(curves["train_x"], [0.25, 0.5, 0.75, 1.0, 2.0, 2.2])
-    np.testing.assert_allclose(curves["train_acc"], [0.05, 0.10, 0.15, 0.20, 0.40, 0.44])
-    np.testing.assert_allclose(curves["test_x"], [1.0, 2.0])
 
 
 def test_stop_abandons_a_download_and_resume_starts_it_again(manager):
@@ -448,7 +425,7 @@ def test_stop_abandons_a_download_and_resume_starts_it_again(manager):
         return FakeData()
 
     m = manager(loader=downloading)
-    m.start("alice", FakeConfig(epochs=1, steps_per_epoch=3))
+    m.start("alice", FakeConfig(steps=3))
     assert wait_for(lambda: (m.view("alice").download or (0, 0))[0] > 10)
     t0 = time.monotonic()
     m.stop("alice")
@@ -462,22 +439,30 @@ def test_stop_abandons_a_download_and_resume_starts_it_again(manager):
     assert len(calls) == 2
 
 
-def test_the_real_pair_trainer_stops_within_a_second_and_resumes():
+def test_the_real_pair_trainer_stops_within_a_second_and_resumes_where_it_stopped():
     engine = pytest.importorskip("surfaces.mnist.engine")
     from surfaces.mnist import data
 
-    m = jobs.JobManager(loader=lambda progress: data.load_subset())
+    made = []
+
+    def factory(config, dataset):
+        made.append(engine.PairTrainer(config, dataset))
+        return made[-1]
+
+    m = jobs.JobManager(loader=lambda progress: data.load_subset(), trainer_factory=factory)
     try:
-        m.start("alice", engine.TrainConfig(model="mlp", batch_size=10, epochs=50))
-        assert wait_for(lambda: m.view("alice").fraction > 0.01, timeout=60)
+        m.start("alice", engine.TrainConfig(model="mlp", batch_size=10, steps=3000))
+        assert wait_for(lambda: m.view("alice").step > 30, timeout=60)
         t0 = time.monotonic()
         m.stop("alice")
         assert wait_for(lambda: m.view("alice").state == jobs.STOPPED, timeout=1.0)
         assert time.monotonic() - t0 < 1.0
-        stopped_at = m.view("alice").fraction
+        stopped_at = m.view("alice").step
+        before = m.view("alice").log.loss.copy()
         m.resume("alice")
-        assert wait_for(lambda: m.view("alice").fraction > stopped_at + 0.01, timeout=30)
-        steps = [e.step for e in m.view("alice").batches]
-        assert steps == sorted(steps)  # continued where it stopped, not from the start
+        assert wait_for(lambda: m.view("alice").step > stopped_at + 30, timeout=30)
+        after = m.view("alice").log.loss
+        assert len(made) == 1  # the same trainer, not a new one
+        np.testing.assert_array_equal(after[:stopped_at], before)  # the past is kept as it was
     finally:
         m.shutdown()
