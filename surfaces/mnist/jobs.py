@@ -156,10 +156,6 @@ def lower_thread_priority(nice: int) -> bool:
     return True
 
 
-def _to_numpy(x) -> np.ndarray:
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    return np.asarray(x)
 def _check_pace(pace: float | None) -> float | None:
     if pace is None:
         return None

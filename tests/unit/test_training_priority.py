@@ -32,7 +32,7 @@ def _priority_seen_by_a_training(nice: str | None, monkeypatch) -> int:
     data = SimpleNamespace(name="none", source="test", note="", y_train=(), y_test=())
     manager = jobs.JobManager(loader=lambda progress: data, trainer_factory=trainer_factory)
     try:
-        manager.start("owner", config=None)
+        manager.start("owner", config=SimpleNamespace(steps=10))
         manager._settled.acquire()
         manager._settled.wait_for(lambda: bool(seen) and not manager._running, timeout=10)
         manager._settled.release()
