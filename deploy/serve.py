@@ -133,6 +133,13 @@ def main(argv: list[str] | None = None) -> None:
 
     st_logger.set_log_level(str(config.get_option("logger.level")).upper())
     preload()
+    # The app registers its pages with st.navigation: Streamlit's automatic-pages mode (on
+    # while a pages/ folder exists and no st.navigation has run in the process) is never
+    # wanted. Off before the first request, a deep link as the first request resolves
+    # through the router with no "page not found" detour (lab_components/navigation.py).
+    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415
+
+    PagesManager.uses_pages_directory = False
     return_freed_memory()
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
     bootstrap.run(str(args.script), False, [], flag_options={})

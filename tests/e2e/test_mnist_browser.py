@@ -59,6 +59,13 @@ def _main(page):
 
 
 def _open(page, url: str, wait) -> None:
+    # On a fresh `streamlit run` server, a first request for /mnist passes through Streamlit's
+    # automatic-pages mode, whose "page not found" dialog makes the page inert until the router
+    # takes over (deploy/serve.py turns that mode off; tests/e2e/test_production_browser.py).
+    root = url.split("/mnist")[0]
+    if root != url:
+        page.goto(root + "/")
+        wait(page)
     page.goto(url)
     wait(page)
     _main(page).get_by_role("button", name="Train").wait_for()

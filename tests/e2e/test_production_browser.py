@@ -34,3 +34,16 @@ def test_a_visitor_sees_a_sentence_not_a_traceback(serve, page):  # noqa: F811
     assert "This app has encountered an error" in text
     assert "secret detail" not in text and "Traceback" not in text
     assert "secret detail 4242" in server.log()
+
+
+def test_a_deep_link_as_the_first_request_opens_its_page_with_no_detour(serve, page):  # noqa: F811
+    """On a fresh production server, the first request names a page: the page comes up, with
+    no "page not found" dialog from Streamlit's automatic-pages mode (serve.py turns it off
+    before the first request)."""
+    server = serve()
+    page.goto(server.url + "/mnist")
+    title = page.locator("h1").first
+    title.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator('[role="dialog"]').count() == 0
+    assert "MNIST" in title.inner_text()
