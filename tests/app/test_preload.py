@@ -26,10 +26,9 @@ SCRIPT = textwrap.dedent(r"""
 
     # AppTest's own machinery, imported by a throwaway run, is not the app's business.
     AppTest.from_string("import streamlit as st\nst.write(1)").run()
-    try:  # what the router imports before any page runs (absent before the fix)
+    import contextlib
+    with contextlib.suppress(ImportError):  # what the router imports first (absent before the fix)
         import lab_components.navigation  # noqa: F401
-    except ImportError:
-        pass
     before = set(sys.modules)
 
     links = json.loads(sys.argv[1])
