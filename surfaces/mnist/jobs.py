@@ -29,7 +29,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
+from surfaces.mnist import data
 from surfaces.mnist.config import LOSSES
+from surfaces.mnist.engine import PairTrainer
 from surfaces.mnist.evaluation import Evaluation, evaluate
 
 QUEUED, LOADING, RUNNING, STOPPING = "queued", "loading", "running", "stopping"
@@ -118,16 +122,12 @@ class _Job:
 
 def _default_loader(progress: Callable[[int, int], None]):
     """Full MNIST (download, cached) unless LSL_MNIST_SOURCE=subset asks for the offline subset."""
-    from surfaces.mnist import data
-
     if os.environ.get("LSL_MNIST_SOURCE", "full").strip().lower() == "subset":
         return data.load_subset()
     return data.load_dataset(progress=progress)
 
 
 def _default_trainer(config, dataset):
-    from surfaces.mnist.engine import PairTrainer
-
     return PairTrainer(config, dataset)
 
 
@@ -135,10 +135,6 @@ def _limit_torch_threads() -> None:
     """One intra-op thread per training, so a 2-core server keeps a core for its pages; and
     a lower CPU priority for the training thread, so the pages' threads go first."""
     lower_thread_priority(_env_int("LSL_TRAINING_NICE", 10, minimum=0))
-    try:
-        import torch
-    except ImportError:  # a fake trainer in tests needs no torch
-        return
     torch.set_num_threads(int(os.environ.get("LSL_TORCH_THREADS", "1")))
 
 

