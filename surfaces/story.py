@@ -6,6 +6,7 @@ that it is tested like any other output.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from surfaces.descent import Trajectory
@@ -40,6 +41,15 @@ def outcome(loss_label: str, traj: Trajectory, threshold: float, lang: str = DEF
               end=f"{traj.losses[-1]:.4g}", steps=traj.steps, thr=f"{threshold:g}")
 
 
+def ratio_text(ratio: float, g_mse: float) -> str | None:
+    """How many times smaller MSE's gradient is, as the sentence says it: two significant
+    figures below 10 (1.8), whole numbers above (1,234); None when it is not smaller as
+    shown (a ratio under 1.05 would read "1.0 times smaller")."""
+    if not (g_mse > 0 and math.isfinite(ratio)) or ratio < 1.05:
+        return None
+    return f"{ratio:.2g}" if ratio < 9.95 else f"{ratio:,.0f}"
+
+
 def explanation(s: LabSettings, trajs: Mapping[str, Trajectory], lang: str = DEFAULT) -> str:
     """Markdown under the figures: shape of the surfaces, why the paths look as they do."""
     t = s.target
@@ -62,7 +72,7 @@ def explanation(s: LabSettings, trajs: Mapping[str, Trajectory], lang: str = DEF
         tr("story.why.title", lang),
         tr("story.why", lang, y1=f"{s.y1:g}", y2=f"{s.y2:g}", g_ce=f"{g_ce:.3g}",
            g_mse=f"{g_mse:.3g}",
-           ratio=tr("story.ratio", lang, ratio=f"{ratio:,.0f}") if g_mse > 0 and ratio > 1
+           ratio=tr("story.ratio", lang, ratio=said) if (said := ratio_text(ratio, g_mse))
            else "."),
         tr("story.run.title", lang, opt=optimizer_label(s.opt, lang), lr=f"{s.lr:g}"),
         "- " + outcome(tr("loss.mse.short", lang), trajs["mse"], s.thr, lang),

@@ -240,12 +240,21 @@ def test_every_adaptive_optimizer_explains_the_rescue(opt):
 
 def test_the_ratio_is_said_only_when_cross_entropys_gradient_is_larger():
     # Pinned y3, d = y1 - y2: the ratio is 1 / (4 p (1 - p)) with p = σ(d); at d = ln 5,
-    # p = 5/6 and the ratio is 36/20 = 1.8, which the sentence rounds to 2.
+    # p = 5/6 and the ratio is 36/20 = 1.8.
     half = float(np.log(5) / 2)
     s = LabSettings(y1=half, y2=-half)
     ratio = torch_grad_norm("cross_entropy", s) / torch_grad_norm("mse", s)
     assert ratio == pytest.approx(1.8)
-    assert ", 2 times smaller." in explanation(s, runs(s))
+    assert ", 1.8 times smaller." in explanation(s, runs(s))
+    # Just above 1 (ratio 1.2 at p(1 - p) = 5/24) it was "1 times smaller".
+    p = 0.5 + np.sqrt(0.25 - 5 / 24)
+    half = float(np.log(p / (1 - p)) / 2)
+    s = LabSettings(y1=half, y2=-half)
+    assert ", 1.2 times smaller." in explanation(s, runs(s))
+    # Far out, whole numbers with thousands separators.
+    s = LabSettings(y1=-4.0, y2=4.0)
+    ratio = torch_grad_norm("cross_entropy", s) / torch_grad_norm("mse", s)
+    assert f", {ratio:,.0f} times smaller." in explanation(s, runs(s)) and ratio > 100
     # At d = 0 (p = 1/2) the two gradients are equal: nothing is "1 times smaller".
     s = LabSettings(y1=0.0, y2=0.0)
     assert torch_grad_norm("cross_entropy", s) == pytest.approx(torch_grad_norm("mse", s))
