@@ -27,6 +27,19 @@ def lab_url(query: Mapping[str, str]) -> str:
     return "./?" + urlencode({**query, **url_param()})
 
 
+LAB_PATH = "pages/surface_lab.py"
+
+
+def open_in_lab(query: Mapping[str, str]) -> None:
+    """Switch to the lab with these URL parameters (language included); the lab reads its
+    link afresh (its settings' session-state keys, as lab_components.settings_ui names them,
+    are dropped)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and (
+            k.startswith("lab_w_") or k in ("lab_settings", "lab_url_notes", "lab_preset"))]:
+        del st.session_state[key]
+    st.switch_page(LAB_PATH, query_params={**query, **url_param()})
+
+
 def projector_css(on: bool) -> None:
     if on:
         st.html("<style>.stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}</style>")

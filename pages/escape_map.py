@@ -2,7 +2,7 @@
 threshold, MSE and cross-entropy side by side, under the chosen optimiser; "never" in grey.
 
 Reads like the lecture: settings, the two maps, the share of starts that escape under each
-loss, and the lab opened at a chosen start.
+loss, and the lab opened at a chosen start (or at a start clicked on a map).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import streamlit as st
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
-from lab_components.page_parts import lab_url, projector_css, sidebar
-from lab_components.plotly_view import plotly_view
+from lab_components.page_parts import lab_url, open_in_lab, projector_css, sidebar
+from lab_components.plotly_view import clicked, plotly_view
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -67,7 +67,9 @@ axis = np.linspace(-s.span, s.span, s.res)
 inside = abs(s.y1) <= s.span and abs(s.y2) <= s.span
 plotly_view(FB.escape_maps(grids, axis, steps=s.steps, start=(s.y1, s.y2) if inside else None,
                            projector=s.projector, lang=lang),
-            key="escape_maps", height=560 if s.projector else 470)
+            key="escape_maps", height=560 if s.projector else 470, clicks=True)
+if (start := B.clicked_start(clicked("escape_maps"), s.span)) is not None:
+    open_in_lab(B.lab_query(s, y1=start[0], y2=start[1]))
 
 # The start marked on the maps: where its run lands on each map, and the lab opened there.
 i, j = (int(np.abs(axis - v).argmin()) for v in (s.y2, s.y1))

@@ -21,7 +21,8 @@ import streamlit as st
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
-from lab_components.plotly_view import plotly_view
+from lab_components.page_parts import open_in_lab
+from lab_components.plotly_view import clicked, plotly_view
 from lab_components.settings_ui import PageState
 from surfaces.mnist import config as C
 from surfaces.mnist import curves, figures, jobs, margins, story
@@ -36,20 +37,10 @@ REPLAY_SECONDS = 20.0  # a replay at full speed shows the whole run in this long
 OWNER = "mnist_owner"  # session state: this tab's private job id
 PACE = "mnist_pace"  # session state: the pace widget
 REPLAY = "mnist_replay_clock"  # session state: (clock at start, steps per second) of a replay
-LAB_PATH = "pages/surface_lab.py"
 
 
 def owner() -> str:
     return st.session_state.setdefault(OWNER, uuid.uuid4().hex)
-
-
-def open_in_lab(query: dict[str, str]) -> None:
-    """Switch to the lab with these URL parameters; the lab reads its link afresh (its
-    settings' session-state keys, as lab_components.settings_ui names them, are dropped)."""
-    for key in [k for k in st.session_state if isinstance(k, str) and (
-            k.startswith("lab_w_") or k in ("lab_settings", "lab_url_notes", "lab_preset"))]:
-        del st.session_state[key]
-    st.switch_page(LAB_PATH, query_params=query)
 
 
 def pace_label(pace: float | None) -> str:
@@ -221,19 +212,17 @@ def results_panel() -> None:
         st.caption(t("mnist.click_digit"))
         grid = figures.digit_grid(images=evaluation.images, labels=evaluation.labels,
                                   predictions=evaluation.predictions, lang=lang)
-        event = st.plotly_chart(grid, key="mnist_grid", width="stretch", on_select="rerun",
-                                selection_mode="points")
-        picked = [p.get("customdata") for p in (event.selection.points if event else [])
-                  if isinstance(p.get("customdata"), int)]
-        if picked and 0 <= picked[0] < len(evaluation.labels):
-            open_in_lab(evaluation.lab_link(run, picked[0]))
+        plotly_view(grid, key="mnist_grid", height=grid.layout.height, clicks=True)
+        click = clicked("mnist_grid")
+        picked = click.customdata if click is not None else None
+        if isinstance(picked, int) and 0 <= picked < len(evaluation.labels):
+            open_in_lab(evaluation.lab_link(run, picked))
     with matrices:
-        st.plotly_chart(figures.confusion_matrices(confusion=evaluation.confusion, lang=lang),
-                        key="mnist_confusion", width="stretch")
+        fig = figures.confusion_matrices(confusion=evaluation.confusion, lang=lang)
+        plotly_view(fig, key="mnist_confusion", height=fig.layout.height)
     with per_digit:
-        st.plotly_chart(figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy(),
-                                                   lang=lang),
-                        key="mnist_per_class", width="stretch")
+        fig = figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy(), lang=lang)
+        plotly_view(fig, key="mnist_per_class", height=fig.layout.height)
 
 
 # -- the page ----------------------------------------------------------------------------------

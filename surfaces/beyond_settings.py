@@ -4,6 +4,7 @@ with the lab keep the lab's names and ranges, so a link carries over both ways."
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,6 +251,18 @@ def lab_query(s: Any, **overrides: Any) -> dict[str, str]:
     values.update(overrides)
     return lab.TABLE.to_query(lab.LabSettings(**values))
 
+
+def clicked_start(click: Any, span: float) -> tuple[float, float] | None:
+    """The lab's start (y1, y2) at a click on a map whose x is y1 and y is y2 (a heatmap
+    cell's centre), snapped to the lab's slider grid; None without a click, or for a point
+    outside the square [-span, span]^2."""
+    try:
+        y1, y2 = float(click.x), float(click.y)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) and abs(v) <= span for v in (y1, y2)):
+        return None
+    return FIELD["y1"].parse(repr(y1), y1)[0], FIELD["y2"].parse(repr(y2), y2)[0]
 
 
 # The lab links to these pages with its settings: (language-table name, url path, table).

@@ -66,7 +66,8 @@ import streamlit.components.v1 as components
 
 from lab_components.plotly_view.encoding import figure_json, traces_json
 
-__all__ = ["COMPONENT_NAME", "Blob", "Panel", "blob", "plotly_panels", "plotly_view"]
+__all__ = ["COMPONENT_NAME", "Blob", "Click", "Panel", "blob", "clicked", "plotly_panels",
+           "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
 _SOURCES = ("index.html", "plotly_view.js")
@@ -99,13 +100,15 @@ class Panel:
     figure: the small part (the traces that change often, layout changes); go.Figure, dict or
     JSON string. base: big traces (and a layout) drawn first, under `figure`'s; `figure`'s
     layout is merged over the base's. height: pixels. narrow: {"height": int, "layout": {...},
-    "data": [per-trace patches]} applied when the frame is at most 640 px wide.
+    "data": [per-trace patches]} applied when the frame is at most 640 px wide. clicks: report
+    a click on a point (read it with `clicked`).
     """
 
     figure: go.Figure | dict | str
     height: int = 520
     base: Blob | None = None
     narrow: dict | None = None
+    clicks: bool = False
 
 
 def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
@@ -136,6 +139,7 @@ def plotly_view(
     key: str,
     height: int = 520,
     camera: dict | None = None,
+    clicks: bool = False,
 ) -> dict | None:
     """Draw a Plotly figure (go.Figure, dict or JSON string) in a component that survives reruns.
 
@@ -144,9 +148,47 @@ def plotly_view(
     `camera` (same shape), when given and different from the last one applied, is applied
     (e.g. restored from a shared URL); malformed entries in it are ignored, and a scene it
     leaves out follows its first scene. `height` is the plot's height in pixels and wins over
-    the figure's layout.height.
+    the figure's layout.height. With `clicks`, a click on a point is reported: see `clicked`.
     """
-    return plotly_panels([Panel(figure, height)], key=key, camera=camera)
+    return plotly_panels([Panel(figure, height, clicks=clicks)], key=key, camera=camera)
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on a point of a panel: its data coordinates, trace, point number (a heatmap's
+    is (row, column)) and customdata."""
+
+    panel: int
+    x: Any
+    y: Any
+    curve: int | None
+    index: Any
+    customdata: Any
+
+
+def clicked(key: str) -> Click | None:
+    """The click on the frame `key` that this session has not seen yet, once; else None.
+
+    Call it after the frame's `plotly_view` / `plotly_panels` call (or anywhere in the run
+    the click arrived in): a click reaches Python as the frame's value, with a rerun.
+    """
+    value = st.session_state.get(key)
+    click = value.get("click") if isinstance(value, dict) else None
+    if not isinstance(click, dict) or not isinstance(click.get("n"), int):
+        return None
+    seen, name = f"_plotly_view_click_{key}", (str(click.get("frame")), click["n"])
+    if st.session_state.get(seen) == name:
+        return None
+    st.session_state[seen] = name
+    panel, curve = click.get("panel"), click.get("curve")
+    return Click(
+        panel=panel if isinstance(panel, int) else 0,
+        x=click.get("x"),
+        y=click.get("y"),
+        curve=curve if isinstance(curve, int) else None,
+        index=click.get("index"),
+        customdata=click.get("customdata"),
+    )
 
 
 def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = None) -> dict | None:
@@ -207,6 +249,7 @@ def _panel_args(panel: Panel) -> dict:
         "height": panel.height,
         "base": panel.base.digest if panel.base is not None else None,
         "narrow": panel.narrow,
+        "clicks": panel.clicks,
     }
 
 

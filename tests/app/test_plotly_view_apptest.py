@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab_components.plotly_view import clean_cameras
 from lab_components.plotly_view.encoding import figure_json
-from lab_components.plotly_view.testing import decode, figures_in
+from lab_components.plotly_view.testing import component_args, decode, figures_in
 
 APP = str(Path(__file__).parents[1] / "e2e" / "apps" / "camera_app.py")
 GRID = np.linspace(-2.0, 2.0, 41)
@@ -104,3 +104,47 @@ def test_clean_cameras_keeps_only_well_formed_scenes():
         "scene": {"eye": {"x": 1.0, "y": 2.0, "z": 0.5}, "up": {"x": 0.0, "y": 0.0, "z": 1.0}}
     }
     assert clean_cameras("scene") is None and clean_cameras({}) is None
+
+
+CLICK_APP = """
+import streamlit as st
+from lab_components.plotly_view import clicked, plotly_view
+plotly_view({"data": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}]}, key="map", clicks=True)
+st.code(repr(clicked("map")))
+"""
+
+
+def report_click(at: AppTest, frame: str, n: int, **point) -> AppTest:
+    """What the frame sends after a click: its value, with the click in it."""
+    click = {"frame": frame, "n": n, "panel": 0, "x": 1, "y": 0, "curve": 0, "index": [0, 1],
+             "customdata": None, **point}
+    at.session_state["map"] = {"cameras": None, "missing": [], "seq": n, "click": click}
+    return run(at)
+
+
+def test_a_click_is_read_once_and_a_new_frames_first_click_is_new():
+    at = run(AppTest.from_string(CLICK_APP))
+    assert at.code[0].value == "None"
+    assert component_args(at)[0]["panels"][0]["clicks"] is True
+
+    report_click(at, "frame-a", 1, customdata=7)
+    assert at.code[0].value == ("Click(panel=0, x=1, y=0, curve=0, index=[0, 1], "
+                                "customdata=7)")
+    assert run(at).code[0].value == "None"  # a rerun for another reason: no second click
+    report_click(at, "frame-a", 2, x=0)
+    assert "x=0" in at.code[0].value
+    # After a page switch the new frame counts from 1 again: still a new click.
+    report_click(at, "frame-b", 1)
+    assert at.code[0].value.startswith("Click(")
+
+
+@pytest.mark.parametrize("click", [None, "a click", {"n": "1"}, {"x": 1}])
+def test_a_malformed_click_is_no_click(click):
+    at = run(AppTest.from_string(CLICK_APP))
+    at.session_state["map"] = {"seq": 1, "click": click}
+    assert run(at).code[0].value == "None"
+
+
+def test_a_frame_without_clicks_does_not_ask_for_them():
+    at = run(AppTest.from_string(CLICK_APP.replace(", clicks=True", "")))
+    assert component_args(at)[0]["panels"][0]["clicks"] is False

@@ -81,3 +81,35 @@ def test_escape_map_slider_redraws_and_link_reproduces(page, streamlit_server,
     wait_for_streamlit(page, timeout_s=90)
     assert float(page.get_by_role("slider", name="Start y2").input_value()) == 7.5
     assert page.locator('[data-testid="stAlert"]').count() == 0
+
+
+CELL_CENTRE_JS = """([trace, y1, y2]) => {
+  const gd = document.getElementById("plot");
+  const t = gd._fullData[trace];
+  const xa = gd._fullLayout[t.xaxis.replace("x", "xaxis")];
+  const ya = gd._fullLayout[t.yaxis.replace("y", "yaxis")];
+  const box = gd.getBoundingClientRect();
+  return {x: box.left + xa._offset + xa.l2p(y1), y: box.top + ya._offset + ya.l2p(y2)};
+}"""
+
+
+@pytest.mark.parametrize("trace", [0, 2], ids=["mse map", "cross-entropy map"])
+def test_a_click_on_the_escape_map_opens_the_lab_at_that_start(
+        page, streamlit_server, wait_for_streamlit, trace):
+    base = streamlit_server(APP)
+    page.goto(base)  # the lab first (see above)
+    wait_for_streamlit(page, timeout_s=90)
+    page.goto(f"{base}/escape?res=51&opt=momentum&lr=0.3")
+    wait_for_streamlit(page, timeout_s=90)
+    (frame,) = rendered(page, 1)
+    # The cell centred at (y1, y2) = (-5.2, 5.2) on a 51-point grid over [-10, 10]; the lab's
+    # start slider moves in steps of 0.5, so the lab opens at (-5, 5).
+    inside = frame.evaluate(CELL_CENTRE_JS, [trace, -5.2, 5.2])
+    offset = page.locator(FRAME).first.bounding_box()
+    page.mouse.click(offset["x"] + inside["x"], offset["y"] + inside["y"])
+    page.wait_for_url(lambda url: "y1=" in url and "/escape" not in url, timeout=30_000)
+    wait_for_streamlit(page, timeout_s=60)
+    q = query(page)
+    assert (q["y1"], q["y2"], q["opt"], q["lr"]) == ("-5", "5", "momentum", "0.3")
+    page.get_by_role("heading", name="Error-surface lab: MSE vs cross-entropy", level=1).wait_for()
+    assert float(page.get_by_role("slider", name="Start y1").input_value()) == -5.0

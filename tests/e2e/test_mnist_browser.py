@@ -186,9 +186,14 @@ def test_a_click_on_a_digit_opens_the_lab_at_its_two_logits(
     _main(page).get_by_role("button", name="Train").click()
     _main(page).get_by_text("Finished: step 100 of 100").wait_for(timeout=60_000)
     wait_for_streamlit(page)
-    grid = page.get_by_test_id("stPlotlyChart").first
-    grid.scroll_into_view_if_needed()
-    box = grid.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    # The digit grid is the plot frame that draws an image.
+    frames = page.locator('iframe[title="lab_components.plotly_view.plotly_view"]')
+    grid = next(frame for frame in (frames.nth(i).element_handle().content_frame()
+                                    for i in range(frames.count()))
+                if frame.evaluate("() => (document.getElementById('plot')._fullData || [])"
+                                  ".some(t => t.type === 'image')"))
+    grid.locator("#plot").scroll_into_view_if_needed()
+    box = grid.locator(".nsewdrag").first.bounding_box()  # in the page's coordinates
     # the first digit's cell: top-left tenth of the grid's width, first row
     page.mouse.click(box["x"] + box["width"] / 20, box["y"] + box["width"] / 20 * 58 / 64)
     # the lab is the default page: its address is / (or /lab)

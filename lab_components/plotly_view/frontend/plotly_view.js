@@ -17,7 +17,12 @@
  *
  * Every figure is drawn with Plotly.react on the same div, with the cameras the user set put
  * back into its layout, so new data never resets the view. All 3D scenes of the first panel
- * share one camera. The value sent to Python is {cameras, missing, seq}.
+ * share one camera. The value sent to Python is {cameras, missing, seq, click}.
+ *
+ * A panel with `clicks` reports a click on a point as value.click = {frame, n, panel, x, y,
+ * curve, index, customdata}: (frame, n) names the click, so Python acts on each once; x and
+ * y are the point's data coordinates (a heatmap cell's centre), index its point number (for
+ * a heatmap [row, column]). The panel's div carries data-clicks (the count) for tests.
  *
  * For tests and debugging, #plot (the first panel; then #plot-1, ...) carries
  * data-render-count, data-camera (the live cameras) and data-reported (the cameras last sent
@@ -34,6 +39,8 @@
   };
   var CONFIG = { responsive: true, displaylogo: false };
 
+  // Tells this frame's clicks from an earlier frame's (a page switch makes a new frame).
+  var FRAME_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
   var NARROW_PX = 640; // at most this wide, panels use their `narrow` layout
   var BLOB_MEMORY = 16; // parsed blobs kept (Python assumes fewer, so it errs on resending)
   var TYPED = {
@@ -56,6 +63,8 @@
     reported: null, // stable JSON of the cameras last sent to Python
     missing: [], // digests asked for in the last value sent
     seq: 0, // counts the values sent, so Python answers each request once
+    click: null, // the last click on a panel with `clicks`, as sent
+    clicks: 0, // clicks sent so far
     narrow: null,
     renders: 0,
     listening: false,
@@ -155,6 +164,7 @@
       cameras: state.reported ? JSON.parse(state.reported) : null,
       missing: state.missing,
       seq: state.seq,
+      click: state.click,
     };
     send("streamlit:setComponentValue", { value: value, dataType: "json" });
   }
@@ -330,6 +340,26 @@
     return changed;
   }
 
+  // A click on a point of a panel that asks for clicks: tell Python at once.
+  function onClick(i, eventData) {
+    var pt = eventData && eventData.points && eventData.points[0];
+    if (!pt) return;
+    var index = pt.pointIndex !== undefined ? pt.pointIndex : pt.pointNumber;
+    state.clicks += 1;
+    state.click = {
+      frame: FRAME_ID,
+      n: state.clicks,
+      panel: i,
+      x: pt.x,
+      y: pt.y,
+      curve: pt.curveNumber,
+      index: index === undefined ? null : index,
+      customdata: pt.customdata === undefined ? null : pt.customdata,
+    };
+    panels[i].div.dataset.clicks = String(state.clicks);
+    sendValue();
+  }
+
   function fail(message) {
     gd.dataset.error = message;
     console.error("plotly_view: " + message);
@@ -436,6 +466,12 @@
           document.body.dataset.lastDraw = String(p.drawnAt);
         });
         delete gd.dataset.error;
+        if (p.clicks && !p.clickListening) {
+          div.on("plotly_click", function (eventData) {
+            if (p.clicks) onClick(i, eventData);
+          });
+          p.clickListening = true;
+        }
         if (i !== 0) return null;
         state.renders = p.renders;
         if (!state.listening) {
@@ -514,6 +550,7 @@
       p.height = a.height;
       p.base = a.base || null;
       p.narrow = a.narrow || null;
+      p.clicks = !!a.clicks;
     });
     state.narrow = isNarrow();
     var missing = given.map(function (a) { return a.base; }).filter(function (d) {
