@@ -68,6 +68,7 @@ def test_default_page_draws_its_figures_and_a_clean_url(file):
     table, _, n_figures = PAGES[file]
     at = run(file)
     assert len(figures_in(at)) == n_figures
+    assert not at.get("plotly_chart")  # one plotly.js per page: no Streamlit chart bundle
     assert not at.warning
     assert url(at) == table.to_query(table.defaults)
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab_components.plotly_view.testing import decode, figures_in
+from lab_components.plotly_view.testing import component_args, decode, figures_in
 from surfaces.i18n import tr
 from surfaces.mnist import curves, jobs
 from surfaces.mnist.config import LOSSES, PRESETS, TABLE, TrainConfig
@@ -169,6 +169,9 @@ def test_a_short_run_draws_the_engines_own_numbers(page):
     assert "step 150 of 150 · 15,000 images · 3.8 epochs of this data" in at.success[0].value
     view = view_of(at)
     live, margins_fig, grid, confusion, per_class = figures_in(at)
+    assert not at.get("plotly_chart")  # one plotly.js per page: no Streamlit chart bundle
+    assert [panel["clicks"] for args in component_args(at) for panel in args["panels"]] == [
+        False, False, True, False, False]  # only the digits answer a click
     expected = curves.live_curves(view.log, view.history, LOSSES)
     keyed = {(t["name"], t["yaxis"]): t for t in live["data"]}
     np.testing.assert_allclose(decode(keyed[("MSE · train (last 50 steps)", "y")]["y"]),
