@@ -81,15 +81,31 @@ def forward(
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits (R, B, 10) for a shared batch x (B, 784), and each layer's input for backward."""
     runs = params[0].shape[0]
-    h = x.expand(runs, -1, -1)  # a view: the batch is not copied per run
-    inputs = []
+    inputs = [x.expand(runs, -1, -1)]  # a view: the batch is not copied per run
     n_layers = len(params) // 2
-    for layer in range(n_layers):
+    z = shared_input_layer(x, params[0], params[1])
+    for layer in range(1, n_layers):
+        h = torch.relu(z) if activation == "relu" else torch.sigmoid(z)
         inputs.append(h)
         z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
-        if layer < n_layers - 1:
-            h = torch.relu(z) if activation == "relu" else torch.sigmoid(z)
     return z, inputs
+
+
+def shared_input_layer(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """x (B, in) @ W (R, in, out) + b (R, 1, out) -> (R, B, out), as one (B, in) @ (in, R out)
+    matrix product: every run sees the same batch. A batched product over x expanded to
+    (R, B, in) gives the same numbers, but its backward (x^T @ grad per run, on a stride-0
+    view) took 2.5 to 3.5 times as long (docs/benchmarks.md)."""
+    runs, n_in, n_out = w.shape
+    z = x @ w.transpose(0, 1).reshape(n_in, runs * n_out)
+    return z.reshape(-1, runs, n_out).transpose(0, 1) + b
+
+
+def _shared_input_grad(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    """dW (R, in, out) = x^T @ g per run for a shared x (B, in), g (R, B, out): one product."""
+    runs, batch, n_out = g.shape
+    return (x.T @ g.transpose(0, 1).reshape(batch, runs * n_out)).reshape(
+        -1, runs, n_out).transpose(0, 1)
 
 
 def backward(
@@ -100,7 +116,8 @@ def backward(
     g = grad_logits
     for layer in range(len(inputs) - 1, -1, -1):
         a = inputs[layer]
-        grads[2 * layer] = torch.bmm(a.transpose(1, 2), g)
+        grads[2 * layer] = (torch.bmm(a.transpose(1, 2), g) if layer
+                            else _shared_input_grad(a[0], g))
         grads[2 * layer + 1] = g.sum(dim=1, keepdim=True)
         if layer > 0:
             g = torch.bmm(g, params[2 * layer].transpose(1, 2))
