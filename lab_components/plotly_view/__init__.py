@@ -101,7 +101,8 @@ class Panel:
     JSON string. base: big traces (and a layout) drawn first, under `figure`'s; `figure`'s
     layout is merged over the base's. height: pixels. narrow: {"height": int, "layout": {...},
     "data": [per-trace patches]} applied when the frame is at most 640 px wide. clicks: report
-    a click on a point (read it with `clicked`).
+    a click on a point (read it with `clicked`). later: drawn once the other panels are on
+    screen (Plotly draws synchronously: a secondary panel would hold back their paint).
     """
 
     figure: go.Figure | dict | str
@@ -109,6 +110,7 @@ class Panel:
     base: Blob | None = None
     narrow: dict | None = None
     clicks: bool = False
+    later: bool = False
 
 
 def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
@@ -250,6 +252,7 @@ def _panel_args(panel: Panel) -> dict:
         "base": panel.base.digest if panel.base is not None else None,
         "narrow": panel.narrow,
         "clicks": panel.clicks,
+        "later": panel.later,
     }
 
 

@@ -131,3 +131,26 @@ def test_deep_link_goes_through_the_router(page, streamlit_server, wait_for_stre
     text = nav.inner_text()
     assert "Error-surface lab" in text and "Live MNIST training" in text
     assert "app" not in text.split()
+
+
+TIMES = "() => window.plotlyView.panels.map(p => [p.renders, p.startedAt, p.drawnAt])"
+
+
+def test_after_a_move_the_curves_wait_until_the_3d_view_and_maps_are_on_screen(
+    page, streamlit_server, wait_for_streamlit
+):
+    """Plotly draws synchronously: drawn in the same task, the curves held back the paint of
+    the figures the class watches. They now start after both are stamped on screen."""
+    page.goto(streamlit_server(APP))
+    wait_for_streamlit(page, timeout_s=60)
+    frame, _ = frames(page)
+    for key in ("ArrowRight", "ArrowLeft"):
+        before = frame.evaluate(TIMES)
+        page.get_by_role("slider", name="Start y1").press(key)
+        times = poll(lambda: frame.evaluate(TIMES),
+                     lambda t, b=before: all(t[i][0] > b[i][0] and t[i][2] > b[i][2]
+                                             for i in range(3)),
+                     what="all three panels redrawn")
+        (_, _, shown_3d), (_, _, shown_maps), (_, curves_started, _) = times
+        assert curves_started >= max(shown_3d, shown_maps)
+        wait_for_streamlit(page)

@@ -420,6 +420,7 @@
   // Draw panel i with its figure over its base; the first panel keeps the cameras.
   function draw(i, forceCameras) {
     var p = panels[i];
+    p.startedAt = performance.timeOrigin + performance.now();
     var fig;
     try {
       fig = JSON.parse(p.figure);
@@ -508,6 +509,15 @@
     return [p.figure, p.base, panelHeight(p), state.narrow && !!narrowOf(p)].join("\u0000");
   }
 
+  // Resolves once the browser has painted what is drawn so far.
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () {
+        setTimeout(resolve, 0);
+      });
+    });
+  }
+
   function drawAll(newCamera) {
     setHeights();
     var jobs = [];
@@ -521,14 +531,27 @@
       jobs.push(i);
     });
     if (!jobs.length) return;
+    // One after another: the 3D panel first, as the lecture reads. Panels marked `later`
+    // wait until the others are on screen: Plotly draws synchronously, so in one task they
+    // would hold back the paint of the figures the class is watching.
+    var first = jobs.filter(function (i) { return !panels[i].later; });
+    var later = jobs.filter(function (i) { return panels[i].later; });
+    function chainOf(list) {
+      return list.reduce(function (chain, i) {
+        return chain.then(function () {
+          return draw(i, i === 0 && newCamera);
+        });
+      }, Promise.resolve());
+    }
     state.queue = state.queue
       .then(function () {
-        // One after another: the 3D panel first, as the lecture reads.
-        return jobs.reduce(function (chain, i) {
-          return chain.then(function () {
-            return draw(i, i === 0 && newCamera);
-          });
-        }, Promise.resolve());
+        return chainOf(first);
+      })
+      .then(function () {
+        if (!later.length) return null;
+        return afterPaint().then(function () {
+          return chainOf(later);
+        });
       })
       .then(function () {
         if (newCamera) scheduleReport();
@@ -551,6 +574,7 @@
       p.base = a.base || null;
       p.narrow = a.narrow || null;
       p.clicks = !!a.clicks;
+      p.later = !!a.later;
     });
     state.narrow = isNarrow();
     var missing = given.map(function (a) { return a.base; }).filter(function (d) {
