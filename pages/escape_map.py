@@ -14,28 +14,42 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import lab_url, open_in_lab, projector_css, sidebar
-from lab_components.plotly_view import clicked, plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, clicked, plotly_panels
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
 from surfaces.descent import HYPER_DEFAULTS
-from surfaces.escape import escape_map
+from surfaces.escape import budget_for, escape_map, within
 from surfaces.palette import LOSS_ORDER, loss_name
 
 ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes via the router
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def maps(opt: str, lr: float, steps: int, thr: float, span: float, res: int, y3: float,
+def maps(opt: str, lr: float, budget: int, thr: float, span: float, res: int, y3: float,
          target: int, hyper: tuple) -> dict[str, np.ndarray]:
-    """loss -> (res, res) first step below thr (-1: never); shared read-only by sessions."""
+    """loss -> (res, res) first step below thr within `budget` (-1: never); shared read-only
+    by sessions. A page shows fewer steps with escape.within."""
     out = {}
     for loss in LOSS_ORDER:
-        grid = escape_map(loss, optimizer=opt, lr=lr, steps=steps, threshold=thr, lo=-span,
+        grid = escape_map(loss, optimizer=opt, lr=lr, steps=budget, threshold=thr, lo=-span,
                           hi=span, n=res, y3=y3, target=target, **dict(hyper))
         grid.flags.writeable = False
         out[loss] = grid
     return out
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def shown(opt: str, lr: float, steps: int, thr: float, span: float, res: int, y3: float,
+          target: int, hyper: tuple, projector: bool, lang: str) -> tuple[dict, Blob]:
+    """The maps with `steps`, and their figure without the start: a move of the start sends
+    its markers alone."""
+    full = maps(opt, lr, budget_for(steps), thr, span, res, y3, target, hyper)
+    grids = {loss: within(grid, steps) for loss, grid in full.items()}
+    for grid in grids.values():
+        grid.flags.writeable = False
+    axis = np.linspace(-span, span, res)
+    return grids, blob(FB.escape_maps(grids, axis, steps=steps, projector=projector, lang=lang))
 
 
 state = PageState(B.ESCAPE, B.ESCAPE_PRESETS)
@@ -57,17 +71,17 @@ state.preset_story()
 projector_css(s.projector)
 
 with st.spinner(t("escape.computing", n=s.res * s.res)):
-    grids = maps(s.opt, s.lr, s.steps, s.thr, s.span, s.res, s.y3, s.target_index,
-                 tuple(s.hyper().items()))
+    grids, base = shown(s.opt, s.lr, s.steps, s.thr, s.span, s.res, s.y3, s.target_index,
+                        tuple(s.hyper().items()), s.projector, lang)
 share = {loss: float((grids[loss] >= 0).mean()) for loss in LOSS_ORDER}
 st.markdown(t("escape.share", mse=f"{share['mse']:.0%}", ce=f"{share['cross_entropy']:.0%}",
               thr=f"{s.thr:g}", steps=s.steps))
 
 axis = np.linspace(-s.span, s.span, s.res)
 inside = abs(s.y1) <= s.span and abs(s.y2) <= s.span
-plotly_view(FB.escape_maps(grids, axis, steps=s.steps, start=(s.y1, s.y2) if inside else None,
-                           projector=s.projector, lang=lang),
-            key="escape_maps", height=560 if s.projector else 470, clicks=True)
+marks = FB.point_markers((s.y1, s.y2), lang=lang, name="fig.start", marker=FB.START)
+plotly_panels([Panel({"data": marks if inside else []}, 560 if s.projector else 470, base=base,
+                     clicks=True)], key="escape_maps")
 if (start := B.clicked_start(clicked("escape_maps"), s.span)) is not None:
     open_in_lab(B.lab_query(s, y1=start[0], y2=start[1]))
 

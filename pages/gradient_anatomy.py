@@ -12,7 +12,7 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import lab_url, projector_css, sidebar
-from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels, plotly_view
 from lab_components.plotly_view.encoding import figure_json
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
@@ -46,6 +46,14 @@ def naive_figure(span: float, res: int, y3: float, target: int, f32: bool, naive
                                     lang=lang))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def norms_base(span: float, res: int, y3: float, target: int, frac: float, projector: bool,
+               lang: str) -> Blob:
+    """Both norm maps and the stall zone, sent once: a move of the point sends its markers."""
+    return blob(FB.gradient_maps_figure(norm_maps(span, res, y3, target, frac),
+                                        projector=projector, lang=lang))
+
+
 def vector(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{x:.3g}" for x in v) + ")"
 
@@ -71,8 +79,10 @@ projector_css(s.projector)
 maps = norm_maps(s.span, s.res, s.y3, s.target_index, s.frac)
 st.subheader(t("anatomy.h.norms"))
 st.markdown(t("anatomy.stall_share", share=f"{maps.stall.mean():.0%}", frac=f"{s.frac:g}"))
-plotly_view(FB.gradient_maps_figure(maps, point=(s.y1, s.y2), projector=s.projector, lang=lang),
-            key="anatomy_norms", height=540 if s.projector else 460)
+plotly_panels([Panel({"data": FB.point_markers((s.y1, s.y2), lang=lang)},
+                     540 if s.projector else 460,
+                     base=norms_base(s.span, s.res, s.y3, s.target_index, s.frac, s.projector,
+                                     lang))], key="anatomy_norms")
 
 # 2. The point taken apart: grad MSE = J^T (2 (y' - ŷ)).
 a = anatomy_at(s.y1, s.y2, s.y3, s.target_index)

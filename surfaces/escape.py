@@ -30,7 +30,7 @@ import torch
 from surfaces.descent import DIVERGENCE_BOUND, _check, _make_optimizer
 from surfaces.grid import _by_difference
 
-__all__ = ["NEVER", "escape_map", "first_below"]
+__all__ = ["BUDGETS", "NEVER", "budget_for", "escape_map", "first_below", "within"]
 
 NEVER = -1  # the start does not get below the threshold within the budget
 # exp(x) is exactly 0.0 in float64 for x below about -745.13: class 3's term vanishes.
@@ -71,6 +71,24 @@ def escape_map(
     y1, y2 = np.meshgrid(axis, axis)  # [i, j] = (y1s[j], y2s[i])
     first, _ = first_below(np.column_stack([y1.ravel(), y2.ravel()]), **run)
     return first.reshape(n, n)
+
+
+# A page computes a map once per budget and shows any shorter one with `within`: a move of
+# the steps slider inside a budget costs a comparison, not a new map.
+BUDGETS = (100, 200, 500, 1000)
+
+
+def budget_for(steps: int) -> int:
+    """The smallest of BUDGETS that holds `steps` (steps itself above them all)."""
+    return next((b for b in BUDGETS if b >= steps), steps)
+
+
+def within(first: np.ndarray, steps: int) -> np.ndarray:
+    """An escape map computed with a larger budget, as it is with `steps`: a start escapes
+    within `steps` exactly when its first step below the threshold is at most `steps` (the
+    runs do not depend on the budget; only the count stops earlier)."""
+    first = np.asarray(first)
+    return np.where((first >= 0) & (first <= steps), first, NEVER)
 
 
 def _check_grid(threshold: float, lo: float, hi: float, n: int) -> None:

@@ -63,14 +63,10 @@ def escape_maps(maps: Mapping[str, np.ndarray], axis: np.ndarray, *, steps: int,
                       "ticktext": ["0", str(steps // 2), str(steps), tr("escape.never", lang)],
                       "ticks": ""},
         ), row=1, col=col)
-        if start is not None:
-            fig.add_trace(go.Scatter(
-                x=[start[0]], y=[start[1]], mode="markers", showlegend=False,
-                name=tr("fig.start", lang), hoverinfo="skip",
-                marker={"size": 14, "color": "white", "symbol": "circle-open",
-                        "line": {"color": "black", "width": 3}}), row=1, col=col)
         fig.update_xaxes(title_text="y1", row=1, col=col, constrain="domain")
         fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}")
+    if start is not None:
+        fig.add_traces(point_markers(start, lang=lang, name="fig.start", marker=START))
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 40},
                       font=_font(projector), showlegend=False, uirevision="escape")
     return fig
@@ -98,17 +94,30 @@ def gradient_maps_figure(maps: GradientMaps, *, point: tuple[float, float] | Non
                     "start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
                 line={"color": "white", "width": 3, "dash": "dash"}, hoverinfo="skip",
                 name=tr("anatomy.stall", lang)), row=1, col=col)
-        if point is not None:
-            fig.add_trace(go.Scatter(
-                x=[point[0]], y=[point[1]], mode="markers", name=tr("anatomy.point", lang),
-                hoverinfo="skip", marker={"size": 14, "color": "white", "symbol": "x",
-                                          "line": {"color": "black", "width": 2}}),
-                row=1, col=col)
         fig.update_xaxes(title_text="y1", row=1, col=col, constrain="domain")
         fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}")
+    if point is not None:
+        fig.add_traces(point_markers(point, lang=lang))
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 40},
                       font=_font(projector), showlegend=False, uirevision="anatomy")
     return fig
+
+
+POINT = {"size": 14, "color": "white", "symbol": "x", "line": {"color": "black", "width": 2}}
+START = {"size": 14, "color": "white", "symbol": "circle-open",
+         "line": {"color": "black", "width": 3}}
+
+
+def point_markers(point: tuple[float, float], *, lang: str = DEFAULT, cols: int = 2,
+                  name: str = "anatomy.point", marker: Mapping = POINT) -> list:
+    """The chosen point marked on each map of a row (subplot axes x, y; x2, y2; ...), as
+    plain trace dicts: a page redraws them on every move over maps it sends once. `name` is
+    the language table's key of the trace name."""
+    return [{"type": "scatter", "x": [float(point[0])], "y": [float(point[1])],
+             "xaxis": "x" if col == 1 else f"x{col}", "yaxis": "y" if col == 1 else f"y{col}",
+             "mode": "markers", "name": tr(name, lang), "hoverinfo": "skip",
+             "showlegend": False, "marker": dict(marker)}
+            for col in range(1, cols + 1)]
 
 
 def anatomy_factors(a: Anatomy, *, projector: bool = False, lang: str = DEFAULT,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab_components.plotly_view.testing import decode, figures_in
+from lab_components.plotly_view.testing import component_args, decode, figures_in
 from surfaces import beyond_settings as B
 from surfaces import settings as S
 from surfaces.escape import escape_map
@@ -143,6 +143,21 @@ def test_escape_map_shows_the_backends_map_and_links_the_lab():
     assert not notes
     assert (opened.opt, opened.lr, opened.steps, opened.y1, opened.y2) == ("adam", 0.3, 150, -8.0,
                                                                            8.0)
+
+
+def test_anatomy_point_moves_its_markers_and_the_maps_are_sent_once():
+    at = run("pages/gradient_anatomy.py", {"y1": "-6", "y2": "4", "res": "51"})
+    args = component_args(at)[0]
+    assert len(args["blobs"]) == 1  # the two norm maps and the stall zone, once
+    at.slider(key="anatomy_w_y1").set_value(-5.5).run()
+    assert not at.exception
+    args = component_args(at)[0]
+    assert args["blobs"] == {}  # the point moved: the maps are not sent again
+    norms = figures_in(at)[0]
+    marks = [(t["x"], t["y"], t.get("xaxis")) for t in norms["data"] if t["type"] == "scatter"]
+    assert marks == [([-5.5], [4.0], "x"), ([-5.5], [4.0], "x2")]
+    heatmaps = [t for t in norms["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 2 and decode(heatmaps[0]["z"]).shape == (51, 51)
 
 
 def test_escape_map_share_sentence_matches_the_maps():

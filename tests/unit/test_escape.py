@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from surfaces import escape
 from surfaces.descent import OPTIMIZERS, descend
-from surfaces.escape import NEVER, escape_map, first_below
+from surfaces.escape import NEVER, budget_for, escape_map, first_below, within
 
 LOSSES = ("mse", "cross_entropy")
 
@@ -159,3 +159,24 @@ def test_exact_messages(kwargs, message):
     loss = run.pop("loss")
     with pytest.raises(ValueError, match=re.escape(message)):
         escape_map(loss, **run)
+
+
+@pytest.mark.parametrize(("loss", "y3", "optimizer", "lr"), [
+    ("mse", -1000.0, "sgd", 1.0), ("mse", 0.0, "sgd", 1.0), ("cross_entropy", 0.0, "adam", 0.3),
+    ("mse", 0.0, "momentum", 0.5), ("cross_entropy", -1000.0, "rmsprop", 0.1),
+])
+def test_a_shorter_budget_is_read_off_a_longer_one(loss, y3, optimizer, lr):
+    """The page computes one map per budget and shows any shorter one with `within`: equal
+    to computing it with that many steps, at the budget's edge too."""
+    grid = dict(threshold=0.01, lo=-10.0, hi=10.0, n=31, y3=y3, target=1)
+    longer = escape_map(loss, optimizer=optimizer, lr=lr, steps=500, **grid)
+    for steps in (1, 37, 137, 499, 500):
+        direct = escape_map(loss, optimizer=optimizer, lr=lr, steps=steps, **grid)
+        np.testing.assert_array_equal(within(longer, steps), direct)
+    assert (longer >= 0).any()
+
+
+def test_budgets_hold_the_steps():
+    assert [budget_for(s) for s in (1, 100, 101, 200, 201, 500, 999, 1000)] == [
+        100, 100, 200, 200, 500, 500, 1000, 1000]
+    assert budget_for(1500) == 1500  # above every budget: itself
