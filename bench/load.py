@@ -348,9 +348,8 @@ def report(result: dict, load_before: tuple) -> str:
         "the default). Latency: from sending the rerun to the server's script_finished; "
         "bytes: what the websocket delivered per move, with the browser's message cache "
         "emulated. Server CPU sums the replicas' and nginx's processes (100 % = one core); "
-        "students' CPU is the load generator's own, on the same cores. "
-        "Taken before the lecture-feel payload work "
-        "(issue 7) landed, on a machine shared with other engineers' jobs: provisional.",
+        "students' CPU is the load generator's own, on the same cores, so every row "
+        "shares 2 cores between the servers and 10-120 simulated students.",
         "",
         "| run | replicas | students | training | open p50 / p95 (ms) | move p50 / p95 / max "
         "(ms) | errors | dropped | kB per move | server CPU | students' CPU | server RSS max "
