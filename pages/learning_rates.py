@@ -12,8 +12,7 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import projector_css, sidebar
-from lab_components.plotly_view import plotly_view
-from lab_components.plotly_view.encoding import figure_json
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels, plotly_view
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -46,9 +45,9 @@ def contours(scales: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def quadratic_views(s2: float, qlr: float, alr: float, qsteps: int, projector: bool,
-                    lang: str) -> tuple[str, str, tuple[float, float, float]]:
-    """The scaling figure and Adagrad's rates as JSON, and the three final losses: a move of
-    the rates above leaves them as they are (not rebuilt, not re-encoded)."""
+                    lang: str) -> tuple[Blob, Blob, tuple[float, float, float]]:
+    """The scaling figure and Adagrad's rates, and the three final losses: a move of the
+    rates above leaves them as they are (not rebuilt, not re-encoded, not sent again)."""
     elongated, scaled = (1.0, s2), (1.0, 1.0)
     gd = quadratic(elongated, "sgd", qlr, qsteps)
     ada = quadratic(elongated, "adagrad", alr, qsteps)
@@ -61,7 +60,7 @@ def quadratic_views(s2: float, qlr: float, alr: float, qsteps: int, projector: b
     scaling = FB.scaling_paths(grid, panels, projector=projector, lang=lang)
     adagrad = FB.adagrad_rates(ada.rates, lr=alr, projector=projector, lang=lang)
     finals = (float(gd.losses[-1]), float(ada.losses[-1]), float(gd_scaled.losses[-1]))
-    return figure_json(scaling), figure_json(adagrad), finals
+    return blob(scaling), blob(adagrad), finals
 
 
 state = PageState(B.RATES)
@@ -88,14 +87,15 @@ st.markdown(t("rates.rule"))
 # 2. Feature scaling: the elongated quadratic, GD and Adagrad; then scaled, GD again with the
 # same fraction of its largest stable rate (2 / largest s²).
 st.subheader(t("rates.h.scaling"))
-scaling_json, adagrad_json, finals = quadratic_views(s.s2, s.qlr, s.alr, s.qsteps, s.projector,
-                                                     lang)
-plotly_view(scaling_json, key="rates_scaling", height=480 if s.projector else 420)
+scaling, adagrad, finals = quadratic_views(s.s2, s.qlr, s.alr, s.qsteps, s.projector, lang)
+plotly_panels([Panel({"data": []}, 480 if s.projector else 420, base=scaling)],
+              key="rates_scaling")
 st.markdown(t("rates.scaling_reading", gd=f"{finals[0]:.3g}", ada=f"{finals[1]:.3g}",
               scaled=f"{finals[2]:.3g}", steps=s.qsteps, lr_scaled=f"{s.qlr * s.s2**2:g}"))
 
 # 3. Adagrad: each parameter its own rate, lr / root of the summed squared gradients.
 st.subheader(t("rates.h.adagrad"))
-plotly_view(adagrad_json, key="rates_adagrad", height=380 if s.projector else 330)
+plotly_panels([Panel({"data": []}, 380 if s.projector else 330, base=adagrad)],
+              key="rates_adagrad")
 st.markdown(t("rates.adagrad_reading"))
 state.commit(s)

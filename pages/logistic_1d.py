@@ -12,7 +12,7 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import projector_css, sidebar
-from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -36,6 +36,13 @@ def runs(w0: float, lr: float, steps: int) -> dict:
     return out
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def curves_base(wspan: float, projector: bool, lang: str) -> Blob:
+    """Both losses' curves and gradients, sent once: a move sends the descents alone."""
+    ws, lines = curves(wspan)
+    return blob(FB.logistic_base(ws, lines, projector=projector, lang=lang))
+
+
 state = PageState(B.LOGISTIC)
 state.load()
 lang = current_language()
@@ -49,8 +56,9 @@ projector_css(s.projector)
 
 ws, lines = curves(s.wspan)
 descents = runs(s.w0, s.lr, s.steps)
-plotly_view(FB.logistic_view(ws, lines, descents, projector=s.projector, lang=lang),
-            key="logistic", height=520 if s.projector else 440)
+plotly_panels([Panel({"data": FB.logistic_descents(descents, (-s.wspan, s.wspan), lang=lang)},
+                     520 if s.projector else 440,
+                     base=curves_base(s.wspan, s.projector, lang))], key="logistic")
 
 slope = {name: abs(float(loss_and_grad(name, s.w0)[1])) for name in LOSSES}
 best = {name: optimum(name) for name in LOSSES}

@@ -11,7 +11,7 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import lab_url, projector_css, sidebar
-from lab_components.plotly_view import plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -35,6 +35,13 @@ def paths(opt: str, lr: float, steps: int, y3: float, target: int,
     return {loss: path_on_simplex(traj.points, y3) for loss, traj in trajs.items()}
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cloud_base(span: float, res: int, y3: float, target: int, projector: bool, lang: str) -> Blob:
+    """The square's points on both triangles, sent once: a move sends the two paths alone."""
+    points = cloud(span, res, y3, target)
+    return blob(FB.simplex_base(points.probs, points.loss, projector=projector, lang=lang))
+
+
 state = PageState(B.SIMPLEX, B.SIMPLEX_PRESETS)
 state.load()
 lang = current_language()
@@ -53,8 +60,10 @@ projector_css(s.projector)
 
 points = cloud(s.span, s.res, s.y3, s.target_index)
 runs = paths(s.opt, s.lr, s.steps, s.y3, s.target_index, (s.y1, s.y2))
-plotly_view(FB.simplex_figure(points.probs, points.loss, runs, projector=s.projector, lang=lang),
-            key="simplex", height=600 if s.projector else 500)
+plotly_panels([Panel({"data": FB.simplex_path_traces(runs, lang=lang)},
+                     600 if s.projector else 500,
+                     base=cloud_base(s.span, s.res, s.y3, s.target_index, s.projector, lang))],
+              key="simplex")
 edge = points.edge_share
 st.markdown(t("simplex.edge_all" if edge == 1.0 else "simplex.edge_some",
               share=f"{edge:.0%}", y3=f"{s.y3:g}"))

@@ -175,6 +175,36 @@ def simplex_figure(probs: np.ndarray, loss: Mapping[str, np.ndarray],
                    lang: str = DEFAULT, height: int = 500) -> go.Figure:
     """Two ternary plots (MSE, cross-entropy): the square's points at (y1', y2', y3'),
     coloured by that loss, and each loss's descent path."""
+    fig = simplex_base(probs, loss, projector=projector, lang=lang, height=height)
+    fig.add_traces(simplex_path_traces(paths, lang=lang))
+    return fig
+
+
+def simplex_path_traces(paths: Mapping[str, np.ndarray], *, lang: str = DEFAULT) -> list:
+    """Each loss's path on its ternary plot and its end point, as plain trace dicts (lists,
+    not arrays): drawn on every move over the points `simplex_base` sends once."""
+    traces = []
+    for col, name in enumerate(LOSS_ORDER, start=1):
+        path = np.asarray(paths[name], dtype=float)
+        subplot = "ternary" if col == 1 else f"ternary{col}"
+        traces.append({
+            "type": "scatterternary", "subplot": subplot, "a": path[:, 0].tolist(),
+            "b": path[:, 1].tolist(), "c": path[:, 2].tolist(), "mode": "lines+markers",
+            "name": tr("fig.path", lang, name=loss_name(name, lang)),
+            "line": {"color": "black", "width": 3}, "marker": {"size": 4, "color": "black"},
+            "hoverinfo": "skip", "showlegend": False})
+        traces.append({
+            "type": "scatterternary", "subplot": subplot, "a": path[-1:, 0].tolist(),
+            "b": path[-1:, 1].tolist(), "c": path[-1:, 2].tolist(), "mode": "markers",
+            "name": tr("fig.end", lang), "hoverinfo": "skip", "showlegend": False,
+            "marker": {"size": 14, "color": LOSS_COLORS[name], "symbol": "diamond",
+                       "line": {"color": "black", "width": 2}}})
+    return traces
+
+
+def simplex_base(probs: np.ndarray, loss: Mapping[str, np.ndarray], *, projector: bool = False,
+                 lang: str = DEFAULT, height: int = 500) -> go.Figure:
+    """The two ternary plots with the square's points coloured by each loss, no paths."""
     fig = make_subplots(rows=1, cols=2, specs=[[{"type": "ternary"}, {"type": "ternary"}]],
                         subplot_titles=[loss_name(k, lang) for k in LOSS_ORDER],
                         horizontal_spacing=0.12)
@@ -188,17 +218,6 @@ def simplex_figure(probs: np.ndarray, loss: Mapping[str, np.ndarray],
                     "cmax": max(float(values.max()), 1e-9), "showscale": True,
                     "colorbar": {"x": 0.44 if col == 1 else 1.0, "len": 0.8,
                                  "thickness": 14}}), row=1, col=col)
-        path = paths[name]
-        fig.add_trace(go.Scatterternary(
-            a=path[:, 0], b=path[:, 1], c=path[:, 2], mode="lines+markers",
-            name=tr("fig.path", lang, name=loss_name(name, lang)),
-            line={"color": "black", "width": 3}, marker={"size": 4, "color": "black"},
-            hoverinfo="skip"), row=1, col=col)
-        fig.add_trace(go.Scatterternary(
-            a=path[-1:, 0], b=path[-1:, 1], c=path[-1:, 2], mode="markers",
-            name=tr("fig.end", lang), hoverinfo="skip",
-            marker={"size": 14, "color": LOSS_COLORS[name], "symbol": "diamond",
-                    "line": {"color": "black", "width": 2}}), row=1, col=col)
     axis = {"a": tr("simplex.axis", lang, c=1), "b": tr("simplex.axis", lang, c=2),
             "c": tr("simplex.axis", lang, c=3)}
     for name in ("ternary", "ternary2"):
@@ -216,6 +235,36 @@ def logistic_view(ws: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndar
     """Left: total loss against the weight, cross-entropy black and square error red, with
     each descent's points; right: the two gradients dL/dw. `curves`: loss -> (L(ws),
     dL/dw(ws)); `runs`: loss -> (weights, losses, grads) of a descent."""
+    fig = logistic_base(ws, curves, projector=projector, lang=lang, height=height)
+    fig.add_traces(logistic_descents(runs, (float(ws[0]), float(ws[-1])), lang=lang))
+    return fig
+
+
+def logistic_descents(runs: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+                      window: tuple[float, float], *, lang: str = DEFAULT) -> list:
+    """Each descent's points on both panels (those inside the weight window), as plain
+    trace dicts: drawn on every move over the curves `logistic_base` sends once."""
+    lo, hi = window
+    traces = []
+    for name, (w, loss, g) in runs.items():
+        color = LECTURE_COLORS[name]
+        inside = (w >= lo) & (w <= hi)
+        for col, y in ((1, loss), (2, g)):
+            traces.append({
+                "type": "scatter", "x": np.asarray(w)[inside].tolist(),
+                "y": np.asarray(y)[inside].tolist(), "xaxis": "x" if col == 1 else "x2",
+                "yaxis": "y" if col == 1 else "y2", "mode": "markers+lines",
+                "legendgroup": name, "showlegend": False,
+                "name": tr("logistic.descent", lang, name=tr(f"logistic.{name}", lang)),
+                "line": {"color": color, "width": 1, "dash": "dot"},
+                "marker": {"size": 8, "color": "white", "line": {"color": color, "width": 2}},
+                "hovertemplate": "w %{x:.3g}: %{y:.4g}<extra></extra>"})
+    return traces
+
+
+def logistic_base(ws: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
+                  projector: bool = False, lang: str = DEFAULT, height: int = 440) -> go.Figure:
+    """Both panels with the two losses' curves and gradients, no descent."""
     fig = _row([tr("logistic.panel.loss", lang), tr("logistic.panel.grad", lang)],
                 horizontal_spacing=0.1)
     lo, hi = float(ws[0]), float(ws[-1])
@@ -227,15 +276,6 @@ def logistic_view(ws: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndar
                                      showlegend=col == 1, line={"color": color, "width": 3},
                                      hovertemplate="w %{x:.3g}: %{y:.4g}<extra></extra>"),
                           row=1, col=col)
-        w, loss, g = runs[name]
-        inside = (w >= lo) & (w <= hi)
-        for col, y in ((1, loss), (2, g)):
-            fig.add_trace(go.Scatter(
-                x=w[inside], y=y[inside], mode="markers+lines", legendgroup=name,
-                showlegend=False, name=tr("logistic.descent", lang, name=label),
-                line={"color": color, "width": 1, "dash": "dot"},
-                marker={"size": 8, "color": "white", "line": {"color": color, "width": 2}},
-                hovertemplate="w %{x:.3g}: %{y:.4g}<extra></extra>"), row=1, col=col)
     fig.update_xaxes(title_text="w", range=[lo, hi])
     fig.update_yaxes(title_text=tr("logistic.axis.loss", lang), row=1, col=1)
     fig.update_yaxes(title_text="dL/dw", row=1, col=2, zeroline=True, zerolinecolor="#adb5bd")

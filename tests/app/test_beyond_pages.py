@@ -160,6 +160,32 @@ def test_anatomy_point_moves_its_markers_and_the_maps_are_sent_once():
     assert len(heatmaps) == 2 and decode(heatmaps[0]["z"]).shape == (51, 51)
 
 
+# page -> (a field a lecturer nudges that leaves the big figure parts as they are, the traces
+# that must follow it, read from the merged figures as (figure, trace type))
+NUDGES = {
+    "pages/escape_map.py": ("y1", (0, "scatter")),
+    "pages/simplex.py": ("y2", (0, "scatterternary")),
+    "pages/logistic_1d.py": ("w0", (0, "scatter")),
+    "pages/learning_rates.py": ("w0", (0, "scatter")),
+    "pages/gradient_anatomy.py": ("y1", (0, "scatter")),
+}
+
+
+@pytest.mark.parametrize("file", NUDGES)
+def test_a_nudge_resends_no_big_figure_part_and_redraws_what_follows_it(file):
+    table = PAGES[file][0]
+    name, (index, kind) = NUDGES[file]
+    at = run(file)
+    before = [t for t in figures_in(at)[index]["data"] if t["type"] == kind]
+    assert any(args["blobs"] for args in component_args(at))  # the first run sends them
+    control = widget(at, table, name)
+    control.set_value(moved(table.field[name], control.value)).run()
+    assert not at.exception
+    assert all(args.get("blobs", {}) == {} for args in component_args(at))
+    after = [t for t in figures_in(at)[index]["data"] if t["type"] == kind]
+    assert len(after) == len(before) and after != before
+
+
 def test_escape_map_share_sentence_matches_the_maps():
     at = run("pages/escape_map.py", {"res": "51"})
     grids = {loss: escape_map(loss, optimizer="sgd", lr=1.0, steps=200, threshold=0.01, lo=-10,
