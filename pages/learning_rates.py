@@ -12,7 +12,7 @@ from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
 from lab_components.page_parts import projector_css, sidebar
-from lab_components.plotly_view import Blob, Panel, blob, plotly_panels, plotly_view
+from lab_components.plotly_view import Blob, Panel, blob, plotly_panels
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
 from surfaces import figures_beyond as FB
@@ -29,6 +29,12 @@ def sweep(rates: tuple, w0: float, steps: int) -> dict:
     out = rate_sweep(rates, w0=w0, steps=steps)
     return {name: [(lr, run.losses, label) for lr, (run, label) in zip(rates, runs, strict=True)]
             for name, runs in out.items()}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def rate_axes(names: tuple, projector: bool, lang: str) -> Blob:
+    """The two panels' axes and titles, sent once: a move sends the eight lines alone."""
+    return blob(FB.rate_axes(names, projector=projector, lang=lang))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -80,8 +86,9 @@ projector_css(s.projector)
 # 1. Loss against updates, one line per rate, labelled by the notes' rule.
 st.subheader(t("rates.h.curves"))
 runs = sweep(s.rates, s.w0, s.steps)
-plotly_view(FB.rate_curves(runs, projector=s.projector, lang=lang), key="rates_curves",
-            height=500 if s.projector else 420)
+plotly_panels([Panel({"data": FB.rate_traces(runs, projector=s.projector, lang=lang)},
+                     500 if s.projector else 420, base=rate_axes(tuple(runs), s.projector, lang))],
+              key="rates_curves")
 st.markdown(t("rates.rule"))
 
 # 2. Feature scaling: the elongated quadratic, GD and Adagrad; then scaled, GD again with the

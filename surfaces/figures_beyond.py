@@ -290,16 +290,35 @@ def rate_curves(sweep: Mapping[str, Sequence[tuple[float, np.ndarray, str]]], *,
                 projector: bool = False, lang: str = DEFAULT, height: int = 420) -> go.Figure:
     """Loss against updates, one line per learning rate, coloured and named by its label.
     `sweep`: loss -> [(lr, losses (k+1,), label)]."""
-    fig = _row([tr(f"logistic.{k}", lang) for k in sweep], horizontal_spacing=0.1)
+    fig = rate_axes(tuple(sweep), projector=projector, lang=lang, height=height)
+    fig.add_traces(rate_traces(sweep, projector=projector, lang=lang))
+    return fig
+
+
+def rate_traces(sweep: Mapping[str, Sequence[tuple[float, np.ndarray, str]]], *,
+                projector: bool = False, lang: str = DEFAULT) -> list:
+    """rate_curves' lines as plain trace dicts (lists, losses capped at 1e300): drawn on
+    every move over the axes `rate_axes` sends once."""
     width = 4 if projector else 2.5
+    traces = []
     for col, (name, runs) in enumerate(sweep.items(), start=1):
         for lr, losses, label in runs:
-            fig.add_trace(go.Scatter(
-                x=np.arange(len(losses)), y=np.minimum(losses, 1e300), mode="lines",
-                name=tr("rates.legend", lang, lr=f"{lr:g}", label=tr(f"rates.label.{label}",
-                                                                         lang)),
-                line={"color": LABEL_COLORS[label], "width": width}, legendgroup=name,
-                hovertemplate="%{x}: %{y:.4g}<extra>%{fullData.name}</extra>"), row=1, col=col)
+            traces.append({
+                "type": "scatter", "x": list(range(len(losses))),
+                "y": np.minimum(np.asarray(losses, dtype=float), 1e300).tolist(),
+                "xaxis": "x" if col == 1 else f"x{col}", "yaxis": "y" if col == 1 else f"y{col}",
+                "mode": "lines",
+                "name": tr("rates.legend", lang, lr=f"{lr:g}",
+                           label=tr(f"rates.label.{label}", lang)),
+                "line": {"color": LABEL_COLORS[label], "width": width}, "legendgroup": name,
+                "hovertemplate": "%{x}: %{y:.4g}<extra>%{fullData.name}</extra>"})
+    return traces
+
+
+def rate_axes(names: Sequence[str], *, projector: bool = False, lang: str = DEFAULT,
+              height: int = 420) -> go.Figure:
+    """rate_curves' panels, one per loss in `names`, with no lines."""
+    fig = _row([tr(f"logistic.{k}", lang) for k in names], horizontal_spacing=0.1)
     fig.update_xaxes(title_text=tr("rates.axis.updates", lang))
     fig.update_yaxes(title_text=tr("logistic.axis.loss", lang), type="log",
                      exponentformat="power")

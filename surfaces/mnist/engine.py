@@ -36,8 +36,8 @@ __all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "Ste
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
 # Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
 # on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Softmax regression measured
-# 1.31-1.32x (2026-11-23, one and two threads), once its shared-input layer was one product.
-GRADIENTS = {"softmax": "manual", "mlp": "autograd", "deep": "autograd"}
+# 1.31-1.32x in one run and 0.94-1.12x in the next (2026-11-23): not reliably over the bar.
+GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
 
 
 @dataclass
