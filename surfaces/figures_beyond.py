@@ -10,6 +10,8 @@ error).
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -23,6 +25,9 @@ from surfaces.palette import LOSS_COLORS, LOSS_ORDER, loss_name
 __all__ = ["adagrad_rates", "anatomy_factors", "escape_maps", "gradient_maps_figure",
            "logistic_view", "naive_map", "rate_curves", "scaling_paths", "simplex_figure"]
 
+# Figures rebuilt on a slider move skip plotly.py's validation (as surfaces.figures does);
+# the tests switch it on.
+VALIDATE = False
 NEVER_GREY = "#6c757d"
 UNDEFINED_GREY = "#495057"
 LECTURE_COLORS = {"cross_entropy": "#000000", "square_error": "#d62828"}  # the notes' figure
@@ -44,8 +49,12 @@ def escape_maps(maps: Mapping[str, np.ndarray], axis: np.ndarray, *, steps: int,
                 start: tuple[float, float] | None = None, projector: bool = False,
                 lang: str = DEFAULT, height: int = 470) -> go.Figure:
     """Two heat maps (MSE, cross-entropy) of the first step below the threshold; "never"
-    (-1) is the grey top bin, above `steps`; the hover shows the step itself (customdata)."""
-    fig = _row([loss_name(k, lang) for k in LOSS_ORDER], horizontal_spacing=0.12)
+    (-1) is the grey top bin, above `steps`; the hover shows the step itself (customdata).
+
+    The axes come from a cache and the heat maps skip plotly.py's validation unless VALIDATE
+    (the tests switch it on): a move of the steps slider rebuilds this figure."""
+    fig = go.Figure(layout=json.loads(_escape_layout(projector, lang, height)),
+                    _validate=VALIDATE)
     top = steps + max(1.0, 0.12 * steps)  # the grey bin: from steps + 1/2 to top
     cut = (steps + 0.5) / top
     # blue: escapes at once, red: late; grey: never within the budget
@@ -58,18 +67,27 @@ def escape_maps(maps: Mapping[str, np.ndarray], axis: np.ndarray, *, steps: int,
         fig.add_trace(go.Heatmap(
             x=axis, y=axis, z=z, zmin=0, zmax=top, colorscale=scale, name=loss_name(loss, lang),
             customdata=grid.astype(np.int32), hovertemplate=hover,
+            xaxis="x" if col == 1 else f"x{col}", yaxis="y" if col == 1 else f"y{col}",
             colorbar={"x": 0.44 if col == 1 else 1.0, "len": 0.9, "thickness": 14,
                       "tickvals": [0, steps // 2, steps, top],
                       "ticktext": ["0", str(steps // 2), str(steps), tr("escape.never", lang)],
                       "ticks": ""},
-        ), row=1, col=col)
-        fig.update_xaxes(title_text="y1", row=1, col=col, constrain="domain")
-        fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}")
+            _validate=VALIDATE))
     if start is not None:
         fig.add_traces(point_markers(start, lang=lang, name="fig.start", marker=START))
+    return fig
+
+
+@functools.lru_cache(maxsize=16)
+def _escape_layout(projector: bool, lang: str, height: int) -> str:
+    """The escape maps' two square panels, titles and axes, as layout JSON."""
+    fig = _row([loss_name(k, lang) for k in LOSS_ORDER], horizontal_spacing=0.12)
+    for col in (1, 2):
+        fig.update_xaxes(title_text="y1", row=1, col=col, constrain="domain")
+        fig.update_yaxes(title_text="y2", row=1, col=col, scaleanchor=f"x{'' if col == 1 else 2}")
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 40},
                       font=_font(projector), showlegend=False, uirevision="escape")
-    return fig
+    return json.dumps(fig.layout.to_plotly_json())
 
 
 # --- gradient anatomy ------------------------------------------------------------------------

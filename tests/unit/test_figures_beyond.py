@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,30 @@ TARGET = st.integers(0, 2)
 LR = st.sampled_from([1e-3, 0.3, 1.0, 30.0, 3e4, 1e5])
 FAST = settings(max_examples=20, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def validated():
+    """Figures here are built with plotly.py's validation on (pages build some without)."""
+    before, FB.VALIDATE = FB.VALIDATE, True
+    yield
+    FB.VALIDATE = before
+
+
+def test_escape_maps_unvalidated_are_the_validated_figure():
+    grids = {loss: escape_map(loss, optimizer="sgd", lr=1.0, steps=60, threshold=0.01,
+                              lo=-10, hi=10, n=21, y3=0.0, target=1)
+             for loss in ("mse", "cross_entropy")}
+    axis = np.linspace(-10, 10, 21)
+    checked = FB.escape_maps(grids, axis, steps=60, start=(-8.0, 8.0), lang="zh-Hans")
+    FB.VALIDATE = False
+    try:
+        fast = FB.escape_maps(grids, axis, steps=60, start=(-8.0, 8.0), lang="zh-Hans")
+    finally:
+        FB.VALIDATE = True
+    assert fast.to_json() == checked.to_json()
+    assert [t.type for t in checked.data] == ["heatmap", "heatmap", "scatter", "scatter"]
+    assert (checked.data[1].xaxis, checked.data[1].yaxis) == ("x2", "y2")
 
 
 def non_finite(obj, path="") -> list[str]:
