@@ -5,6 +5,7 @@ included)."""
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import numpy as np
@@ -51,7 +52,7 @@ def test_escape_maps_unvalidated_are_the_validated_figure():
         fast = FB.escape_maps(grids, axis, steps=60, start=(-8.0, 8.0), lang="zh-Hans")
     finally:
         FB.VALIDATE = True
-    assert fast.to_json() == checked.to_json()
+    assert json.loads(fast.to_json()) == json.loads(checked.to_json())
     assert [t.type for t in checked.data] == ["heatmap", "heatmap", "scatter", "scatter"]
     assert (checked.data[1].xaxis, checked.data[1].yaxis) == ("x2", "y2")
 
