@@ -32,13 +32,14 @@ bench/bench_beyond.py --write` regenerates the block below (and only it).
 # so each move misses the caches.
 MOVES = {
     "escape_map": ("escape_w_steps", lambda i: 199 - i,
-                   "both 101x101 escape maps (10,201 starts each, GD lr 1)"),
+                   "both 101x101 maps' figure for the new step count (maps read off the "
+                   "200-step budget)"),
     "gradient_anatomy": ("anatomy_w_y1", lambda i: -7.5 + 0.5 * i,
-                         "the point's factors and bars, three figures"),
+                         "the point's factors and bars, its markers"),
     "simplex": ("simplex_w_y2", lambda i: 7.5 - 0.5 * i, "both 200-step paths on the simplex"),
     "logistic_1d": ("logistic_w_w0", lambda i: -5.5 + 0.5 * i, "both 50-step descents"),
     "learning_rates": ("rates_w_w0", lambda i: -5.5 + 0.5 * i,
-                       "8 runs of 50 steps, labels, three figures"),
+                       "8 runs of 50 steps, labels, the curves"),
 }
 
 
