@@ -53,6 +53,7 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,7 +78,9 @@ _SCENE = re.compile(r"scene\d*")
 _VECTORS = ("eye", "center", "up")
 # Digests a frame is assumed to hold (the frontend keeps more, so this errs on resending).
 SENT_MEMORY = 6
-# Blobs kept in this process, by digest, for tests (testing.figures_in) to resolve digests.
+# Blobs of this process, by digest, for tests (testing.figures_in) to resolve digests: every
+# Blob still alive (e.g. held by a page's cache), and the last _REGISTRY_SIZE made.
+_ALIVE: weakref.WeakValueDictionary[str, Blob] = weakref.WeakValueDictionary()
 _REGISTRY: OrderedDict[str, str] = OrderedDict()
 _REGISTRY_SIZE = 64
 _PARSE_BELOW = 200_000  # characters: smaller JSON-string figures are sent as objects
@@ -127,12 +130,16 @@ def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
     _REGISTRY.move_to_end(digest)
     while len(_REGISTRY) > _REGISTRY_SIZE:
         _REGISTRY.popitem(last=False)
-    return Blob(digest, text)
+    made = Blob(digest, text)
+    _ALIVE[digest] = made
+    return made
 
 
 def lookup(digest: str) -> str | None:
-    """The JSON of a Blob made in this process, or None once forgotten."""
-    return _REGISTRY.get(digest)
+    """The JSON of a Blob made in this process that is still alive or among the last made,
+    else None."""
+    alive = _ALIVE.get(digest)
+    return alive.json if alive is not None else _REGISTRY.get(digest)
 
 
 def plotly_view(

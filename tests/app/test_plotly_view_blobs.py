@@ -86,3 +86,14 @@ def test_bad_panels_are_refused_with_exact_messages():
         plotly_panels([], key="k")
     with pytest.raises(ValueError, match="height must be a positive number of pixels. Got 0"):
         plotly_panels([Panel(go.Figure(), 0)], key="k")
+
+
+def test_a_blob_still_held_is_found_however_many_were_made_since():
+    """A page's cached Blob outlives the last-made list: tests must still resolve it (an
+    AppTest run after many other pages' blobs could not: 'no longer known')."""
+    from lab_components.plotly_view import _REGISTRY_SIZE, blob, lookup
+
+    held = blob('[{"type": "scatter", "y": [1, 2, 3]}]')
+    for k in range(_REGISTRY_SIZE + 5):
+        blob(f'[{{"type": "scatter", "y": [{k}]}}]')
+    assert lookup(held.digest) == held.json
