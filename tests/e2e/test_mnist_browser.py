@@ -177,6 +177,24 @@ def test_a_second_tab_waits_its_turn_and_cannot_touch_the_first_tabs_run(
     _main(page).get_by_text("Stopped at step").wait_for()
 
 
+DIGIT_FRAME_JS = """() => {
+  const gd = document.getElementById("plot");
+  const p = window.plotlyView && window.plotlyView.panels[0];
+  return !!(gd && gd._fullData && gd._fullData.some(t => t.type === "image") && p
+            && p.clickListening);
+}"""
+
+
+def _digit_frame(page):
+    """The plotly_view frame of the digit grid once it is drawn and listening, else None."""
+    frames = page.locator('iframe[title="lab_components.plotly_view.plotly_view"]')
+    for i in range(frames.count()):
+        frame = frames.nth(i).element_handle().content_frame()
+        if frame is not None and frame.evaluate(DIGIT_FRAME_JS):
+            return frame
+    return None
+
+
 def test_a_click_on_a_digit_opens_the_lab_at_its_two_logits(
     page, streamlit_server, wait_for_streamlit
 ):
@@ -186,18 +204,15 @@ def test_a_click_on_a_digit_opens_the_lab_at_its_two_logits(
     _main(page).get_by_role("button", name="Train").click()
     _main(page).get_by_text("Finished: step 100 of 100").wait_for(timeout=60_000)
     wait_for_streamlit(page)
-    # The digit grid is the plot frame that draws an image.
-    frames = page.locator('iframe[title="lab_components.plotly_view.plotly_view"]')
-    grid = next(frame for frame in (frames.nth(i).element_handle().content_frame()
-                                    for i in range(frames.count()))
-                if frame.evaluate("() => (document.getElementById('plot')._fullData || [])"
-                                  ".some(t => t.type === 'image')"))
+    # The digit grid is the plot frame that draws an image; the read-out fragment may draw it
+    # a poll (2 s) after the run ends, and it answers clicks once drawn.
+    grid = _poll(lambda: _digit_frame(page), bool, 60, "the digit grid, drawn")
     grid.locator("#plot").scroll_into_view_if_needed()
     box = grid.locator(".nsewdrag").first.bounding_box()  # in the page's coordinates
     # the first digit's cell: top-left tenth of the grid's width, first row
     page.mouse.click(box["x"] + box["width"] / 20, box["y"] + box["width"] / 20 * 58 / 64)
     # the lab is the default page: its address is / (or /lab)
-    page.wait_for_url(re.compile(r"/(lab)?\?.*y1="), timeout=20_000)
+    page.wait_for_url(re.compile(r"/(lab)?\?.*y1="), timeout=40_000)
     wait_for_streamlit(page)
     assert "y3=-1000" in page.url and "target=1" in page.url
     assert "Error-surface lab" in _status_text(page)
