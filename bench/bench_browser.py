@@ -36,7 +36,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from common import cpu_model  # bench/ is on sys.path when run as a script
+from common import cpu_model, write_block  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -367,17 +367,6 @@ def report(fresh: dict, warm: dict, moves: dict, reference: list[float], load: t
     return "\n".join(lines)
 
 
-def write(block: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    section = f"{START}\n{block}\n{END}"
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + INTRO + "\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=6, help="moves per slider (default 6)")
@@ -398,7 +387,7 @@ def main() -> None:
     block = report(fresh, warm, moves, reference, load)
     print(block)
     if args.write:
-        write(block)
+        write_block(DOC, START, END, INTRO, block)
         print(f"written to {DOC.relative_to(ROOT)}")
 
 

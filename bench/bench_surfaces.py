@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import cpu_model  # bench/ is on sys.path when run as a script
+from common import cpu_model, write_block  # bench/ is on sys.path when run as a script
 
 from surfaces.grid import error_surfaces
 
@@ -101,18 +101,6 @@ def bench_bytes() -> dict:
     }
 
 
-def write_section(body: str) -> None:
-    """Replace this benchmark's block in docs/benchmarks.md (add the section if missing)."""
-    block = f"{START}\n{body}\n{END}"
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + block + "\n"
-    DOC.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
@@ -139,7 +127,7 @@ def main() -> None:
     body = "\n".join(lines)
     print(body)
     if args.write:
-        write_section(body)
+        write_block(DOC, START, END, INTRO, body)
 
 
 if __name__ == "__main__":

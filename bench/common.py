@@ -19,10 +19,10 @@ def cpu_model() -> str:
 def write_block(doc: Path, start: str, end: str, intro: str, body: str) -> None:
     """Replace the block between `start` and `end` in `doc` (append `intro` and it if missing)."""
     block = f"{start}\n{body}\n{end}"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     if start in text and end in text:
         head, rest = text.split(start, 1)
         text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + intro + "\n" + block + "\n"
-    doc.write_text(text)
+    doc.write_text(text, encoding="utf-8")

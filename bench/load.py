@@ -39,7 +39,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # deploy/ is not an installed package
-from common import cpu_model  # noqa: E402 - bench/ is on sys.path when run as a script
+from common import cpu_model, write_block  # noqa: E402 - bench/ is on sys.path when run as a script
 
 from deploy.cluster import Cluster  # noqa: E402
 from deploy.student import (  # noqa: E402
@@ -392,17 +392,6 @@ def report(result: dict, load_before: tuple) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
-    block = f"{START}\n{body}\n{END}"
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + block + "\n"
-    DOC.write_text(text)
-
-
 INTRO = """## A class at once (load)
 
 `bench/load.py` simulates students over Streamlit's own websocket protocol (BackMsg /
@@ -433,7 +422,7 @@ def main(argv: list[str] | None = None) -> None:
         result = suite(args.duration, args.quick)
         body = report(result, load_before)
         if args.write:
-            write_section(body)
+            write_block(DOC, START, END, INTRO, body)
         print(body)
         return
     env = {"LSL_MNIST_SOURCE": "subset"}

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from deploy.cluster import free_port, healthy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -84,20 +83,6 @@ def page(browser):
     context.close()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _stop(proc: subprocess.Popen) -> None:
     """Terminate the server's process group (it may have spawned children), then kill it."""
     if proc.poll() is not None:
@@ -126,7 +111,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         script = Path(script_path)
         if not script.is_absolute():
             script = REPO_ROOT / script
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(script),
@@ -150,7 +135,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 break
-            if _healthy(base_url):
+            if healthy(base_url):
                 if query and not query.startswith(("?", "/")):
                     query = "?" + query
                 return base_url + query

@@ -21,11 +21,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from deploy.cluster import healthy
 from tests.e2e.conftest import CHROMIUM_ARGS
 
 from .waiting import poll
@@ -280,16 +280,8 @@ def _server(cpus: str | None) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    _poll(lambda: _healthy(base), bool, 60, "the benchmark server")
+    _poll(lambda: healthy(base), bool, 60, "the benchmark server")
     return proc, base
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def _load_seconds(browser, url: str, wait) -> float:
