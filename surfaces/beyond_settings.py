@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from surfaces import settings as lab
 from surfaces.descent import HYPER_DEFAULTS
 from surfaces.fields import Field, FieldTable, Preset
 from surfaces.settings import FIELD, THRESHOLD_CHOICES
@@ -244,8 +245,6 @@ def from_lab(lab_settings: Any, table: FieldTable) -> dict[str, str]:
 
 def lab_query(s: Any, **overrides: Any) -> dict[str, str]:
     """The lab's URL parameters for the fields `s` shares with the lab (plus `overrides`)."""
-    from surfaces import settings as lab
-
     values = {f.name: getattr(s, f.name) for f in lab.FIELDS if hasattr(s, f.name)
               and f.name != "res"}
     values.update(overrides)
