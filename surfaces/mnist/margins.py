@@ -23,30 +23,35 @@ MARGIN_BINS = np.linspace(-20.0, 20.0, 41)  # histogram edges; outside values go
 
 
 def margins(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Target logit minus the strongest other logit: logits (M, K), y (M,) -> (M,)."""
-    target = logits.gather(1, y[:, None])[:, 0]
-    others = logits.scatter(1, y[:, None], float("-inf"))
-    return target - others.max(dim=1).values
+    """Target logit minus the strongest other logit: logits (..., M, K), y (M,) -> (..., M)."""
+    target, wrong = top_two(logits, y)
+    return target - wrong
 
 
 def top_two(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(target logit, strongest wrong logit), each (M,): the lab's (y1, y2) for each image."""
-    target = logits.gather(1, y[:, None])[:, 0]
-    others = logits.scatter(1, y[:, None], float("-inf"))
-    return target, others.max(dim=1).values
+    """(target logit, strongest wrong logit), each (..., M): the lab's (y1, y2) per image."""
+    index = y[:, None].expand(*logits.shape[:-1], 1)
+    target = logits.gather(-1, index)[..., 0]
+    others = logits.scatter(-1, index, float("-inf"))
+    return target, others.amax(dim=-1)
 
 
 def gradient_ratio(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """|dMSE/dlogits| / |dCE/dlogits| per image (M,), in float64 (no underflow to 0/0)."""
-    z = logits.double()
-    _, g_ce = models.cross_entropy(z, y)  # both divided by M: the ratio is per image
-    _, g_mse = models.mse_softmax(z, y)
-    return g_mse.norm(dim=1) / g_ce.norm(dim=1).clamp_min(1e-300)
+    """|dMSE/dlogits| / |dCE/dlogits| per image, (..., M), in float64 (no underflow to 0/0).
+
+    From one softmax p: cross-entropy's gradient is p - onehot, MSE's is the error 2 (p -
+    onehot) through the softmax Jacobian (models.mse_softmax), both per image.
+    """
+    p = models.log_softmax(logits.double()).exp()
+    g_ce = p - models.one_hot(y, p)
+    u = 2.0 * g_ce
+    g_mse = p * (u - (u * p).sum(dim=-1, keepdim=True))
+    return g_mse.norm(dim=-1) / g_ce.norm(dim=-1).clamp_min(1e-300)
 
 
 def in_flat_zone(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """(M,) bool: classified wrong and MSE's gradient under FLAT_RATIO of cross-entropy's."""
-    wrong = logits.argmax(dim=1) != y
+    """(..., M) bool: classified wrong and MSE's gradient under FLAT_RATIO of cross-entropy's."""
+    wrong = logits.argmax(dim=-1) != y
     return wrong & (gradient_ratio(logits, y) < FLAT_RATIO)
 
 

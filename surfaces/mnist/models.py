@@ -1,7 +1,10 @@
 """Softmax regression and MLPs for several runs at once, with the backward pass written out.
 
 Every run sees the same input batch but has its own weights, stacked on a leading run axis:
-W (R, in, out) and b (R, 1, out), so one batched matmul (torch.baddbmm) steps all runs. The
+W (R, out, in) (nn.Linear's weight layout) and b (R, 1, out), so one matrix product per layer
+steps all runs: the first layer as one F.linear over the runs' rows side by side, the later
+ones as one batched torch.baddbmm. Per run, outside the stack, weights are (W (in, out), b
+(out,)): the lecture's x @ W + b. The
 gradients are the chain rule by hand, which is both faster than autograd for models this small
 and the lecture's formulas in plain sight (LECTURE.md §3):
 
@@ -28,7 +31,7 @@ HIDDEN: dict[str, tuple[int, ...]] = {
 ACTIVATIONS = ("relu", "sigmoid")
 INITS = ("normal", "torch")  # the notes' N(0, scale^2) | nn.Linear's default
 
-Params = list[torch.Tensor]  # [W0 (R, in, out), b0 (R, 1, out), W1, b1, ...]
+Params = list[torch.Tensor]  # [W0 (R, out, in), b0 (R, 1, out), W1, b1, ...]
 
 
 def layer_sizes(model: str) -> tuple[int, ...]:
@@ -60,18 +63,18 @@ def init_weights(
 
 
 def stack_runs(weights: list[tuple[torch.Tensor, torch.Tensor]], runs: int) -> Params:
-    """The same weights copied into every run: [W (R, in, out), b (R, 1, out), ...]."""
+    """The same weights copied into every run: [W (R, out, in), b (R, 1, out), ...]."""
     params = []
     for w, b in weights:
-        params.append(w.expand(runs, -1, -1).clone())
-        params.append(b.expand(runs, 1, -1).clone())
+        params.append(w.T.contiguous().repeat(runs, 1, 1))
+        params.append(b.repeat(runs, 1, 1))
     return params
 
 
 def unstack_run(params: Params, run: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Run number run's [(W (in, out), b (out,))], copied out of the stack."""
     return [
-        (w[run].detach().clone(), b[run, 0].detach().clone())
+        (w[run].detach().T.clone(), b[run, 0].detach().clone())
         for w, b in zip(params[::2], params[1::2], strict=True)
     ]
 
@@ -87,25 +90,25 @@ def forward(
     for layer in range(1, n_layers):
         h = torch.relu(z) if activation == "relu" else torch.sigmoid(z)
         inputs.append(h)
-        z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer])
+        z = torch.baddbmm(params[2 * layer + 1], h, params[2 * layer].transpose(1, 2))
     return z, inputs
 
 
 def shared_input_layer(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """x (B, in) @ W (R, in, out) + b (R, 1, out) -> (R, B, out), as one (B, in) @ (in, R out)
-    matrix product: every run sees the same batch. A batched product over x expanded to
-    (R, B, in) gives the same numbers, but its backward (x^T @ grad per run, on a stride-0
-    view) took 2.5 to 3.5 times as long (docs/benchmarks.md)."""
-    runs, n_in, n_out = w.shape
-    z = x @ w.transpose(0, 1).reshape(n_in, runs * n_out)
-    return z.reshape(-1, runs, n_out).transpose(0, 1) + b
+    """x (B, in) @ W (R, out, in)^T + b (R, 1, out) -> (R, B, out), as one F.linear over the
+    runs' rows side by side ((R out, in), a view): every run sees the same batch. A batched
+    product over x expanded to (R, B, in) gives the same numbers, but its backward (x^T @ grad
+    per run, on a stride-0 view) took 2.5 to 3.5 times as long, and W stored (R, in, out) cost
+    a copy each way (docs/benchmarks.md)."""
+    runs, n_out, n_in = w.shape
+    z = F.linear(x, w.view(runs * n_out, n_in), b.view(runs * n_out))
+    return z.view(-1, runs, n_out).transpose(0, 1)
 
 
 def _shared_input_grad(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-    """dW (R, in, out) = x^T @ g per run for a shared x (B, in), g (R, B, out): one product."""
+    """dW (R, out, in) = g^T @ x per run for a shared x (B, in), g (R, B, out): one product."""
     runs, batch, n_out = g.shape
-    return (x.T @ g.transpose(0, 1).reshape(batch, runs * n_out)).reshape(
-        -1, runs, n_out).transpose(0, 1)
+    return (g.permute(0, 2, 1).reshape(runs * n_out, batch) @ x).view(runs, n_out, -1)
 
 
 def backward(
@@ -116,20 +119,31 @@ def backward(
     g = grad_logits
     for layer in range(len(inputs) - 1, -1, -1):
         a = inputs[layer]
-        grads[2 * layer] = (torch.bmm(a.transpose(1, 2), g) if layer
+        grads[2 * layer] = (torch.bmm(g.transpose(1, 2), a) if layer
                             else _shared_input_grad(a[0], g))
         grads[2 * layer + 1] = g.sum(dim=1, keepdim=True)
         if layer > 0:
-            g = torch.bmm(g, params[2 * layer].transpose(1, 2))
+            g = torch.bmm(g, params[2 * layer])
             # a is this layer's input, the previous activation's output: relu' = [a > 0],
             # sigmoid' = a (1 - a).
             g = g * (a > 0) if activation == "relu" else g * a * (1 - a)
     return grads
 
 
+def log_softmax(logits: torch.Tensor) -> torch.Tensor:
+    """log softmax over the last axis, written out (max-shifted, so stable for any logits).
+
+    The same numbers as torch.log_softmax, which on the CPU is 3-4 times slower for 10 classes
+    (measured: 151 vs 41 us for (1000, 10) float32, torch 2.13, docs/benchmarks.md). No
+    autograd: for training, F.cross_entropy's fused kernel is the faster one.
+    """
+    shifted = logits - logits.amax(dim=-1, keepdim=True)
+    return shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
+
+
 def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean cross-entropy over the batch and its gradient: logits (B, K), y (B,) -> (), (B, K)."""
-    log_p = torch.log_softmax(logits, dim=-1)  # logsumexp form: stable for any logits
+    log_p = log_softmax(logits)  # logsumexp form: stable for any logits
     loss = -log_p.gather(1, y[:, None]).mean()
     grad = log_p.exp_().sub_(one_hot(y, logits))  # y' - yhat
     return loss, grad.div_(len(y))
@@ -137,7 +151,7 @@ def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, 
 
 def mse_softmax(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean over the batch of sum_k (softmax_k - onehot_k)^2 and its gradient: (), (B, K)."""
-    p = torch.softmax(logits, dim=-1)
+    p = log_softmax(logits).exp_()
     err = p - one_hot(y, logits)  # y' - yhat
     loss = err.square().sum(dim=-1).mean()
     # Chain rule through the softmax Jacobian p_i (delta_ij - p_j), with u = 2 err:
@@ -148,18 +162,30 @@ def mse_softmax(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, to
 
 
 def one_hot(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-    """(B, K) one-hot rows in like's dtype for labels y (B,)."""
-    return torch.zeros_like(like).scatter_(1, y[:, None], 1.0)
+    """One-hot rows in like's dtype for labels y (M,): like (M, K) or (..., M, K) -> (M, K)."""
+    return torch.zeros(len(y), like.shape[-1], dtype=like.dtype).scatter_(1, y[:, None], 1.0)
 
 
 LOSS_FUNCTIONS = {"cross_entropy": cross_entropy, "mse": mse_softmax}
 
 
+# Each run's loss from its log-probabilities (..., M, K) and one-hot targets (M, K): the mean
+# over the images, (...). For evaluation, where one log_softmax serves both losses.
+LOSSES_FROM_LOG_P = {
+    "cross_entropy": lambda log_p, target: -(log_p * target).sum(dim=-1).mean(dim=-1),
+    "mse": lambda log_p, target: (log_p.exp() - target).square().sum(dim=-1).mean(dim=-1),
+}
+
+
+def _autograd_mse(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    target = one_hot(y, logits)  # scatter_ into zeros: a third of F.one_hot(y).to(float)'s time
+    # mse_loss summed, over the batch size: the mean over images of the sum over classes, as
+    # one fused node (a sub, square, sum and mean each cost autograd a node).
+    return F.mse_loss(torch.softmax(logits, dim=-1), target, reduction="sum") / len(y)
+
+
 # The same two losses for autograd: mean over the batch of the run's loss, logits (B, K).
 AUTOGRAD_LOSSES = {
     "cross_entropy": F.cross_entropy,  # log-softmax + NLL, as nn.CrossEntropyLoss
-    "mse": lambda logits, y: (torch.softmax(logits, dim=-1) - F.one_hot(y, logits.shape[-1]))
-    .square()
-    .sum(dim=-1)
-    .mean(),
+    "mse": _autograd_mse,
 }

@@ -104,7 +104,8 @@ def test_backward_matches_autograd(model, activation):
     for run, loss in enumerate([F.cross_entropy, reference_mse]):
         h = x
         for layer in range(n // 2):
-            z = h @ leaves[2 * layer][run] + leaves[2 * layer + 1][run, 0]
+            # W (R, out, in): each run's weight as nn.Linear holds it.
+            z = F.linear(h, leaves[2 * layer][run], leaves[2 * layer + 1][run, 0])
             h = act(z) if layer < n // 2 - 1 else z
         total = total + loss(h, y)
     expected = torch.autograd.grad(total, leaves)
@@ -274,6 +275,44 @@ def test_gradient_ratio_is_mse_over_cross_entropy_by_autograd():
     wrong = torch.tensor([[0.0, 8.0] + [-1000.0] * 8])
     assert bool(margins.in_flat_zone(wrong, torch.tensor([0])))
     assert not bool(margins.in_flat_zone(torch.zeros(1, 10), torch.tensor([0])))
+
+
+@pytest.mark.parametrize("scale", [0.1, 30.0, 1e4])
+def test_log_softmax_matches_torch_for_any_logits(scale):
+    gen = torch.Generator().manual_seed(7)
+    logits = torch.randn(3, 40, 10, generator=gen, dtype=torch.float64) * scale
+    torch.testing.assert_close(models.log_softmax(logits), torch.log_softmax(logits, dim=-1))
+    assert torch.isfinite(models.log_softmax(logits.float())).all()
+
+
+def test_margins_and_flat_zone_of_stacked_runs_equal_each_run_alone():
+    """Evaluation hands every run's logits (R, M, K) at once; run r's row must be what run r's
+    (M, K) alone gives, so no run reads another's labels or logits."""
+    gen = torch.Generator().manual_seed(8)
+    logits = torch.randn(2, 60, 10, generator=gen) * 6
+    y = torch.randint(0, 10, (60,), generator=gen)
+    def measures(z):
+        return (margins.margins(z, y), margins.in_flat_zone(z, y), margins.gradient_ratio(z, y),
+                *margins.top_two(z, y))
+
+    stacked = measures(logits)
+    for run in range(2):
+        alone = measures(logits[run])
+        for got, want in zip(stacked, alone, strict=True):
+            torch.testing.assert_close(got[run], want)
+    assert margins.in_flat_zone(logits, y).any() and not margins.in_flat_zone(logits, y).all()
+
+
+def test_the_step_log_is_one_block_written_through_its_torch_view():
+    log = engine.StepLog.empty(4, 2)
+    rows = log.rows()
+    rows[:, 2] = torch.tensor([[1.0, 2.0], [0.5, 0.25], [3.0, 4.0]], dtype=torch.float64)
+    np.testing.assert_array_equal(log.loss[2], [1.0, 2.0])
+    np.testing.assert_array_equal(log.accuracy[2], [0.5, 0.25])
+    np.testing.assert_array_equal(log.grad_norm[2], [3.0, 4.0])
+    assert np.isnan(log.loss[[0, 1, 3]]).all()
+    with pytest.raises(ValueError, match="StepLog.empty"):
+        log.head(3).rows()  # copies: writing a view of them would not reach the log
 
 
 def test_lab_start_carries_an_images_two_logits_onto_the_labs_grid():
