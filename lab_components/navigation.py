@@ -31,6 +31,7 @@ from streamlit.runtime.pages_manager import PagesManager
 import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
 from lab_components import widget_guard
 from lab_components.lang import picker, t
+from surfaces.activity import PAGE_RUNS
 
 __all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
 
@@ -104,7 +105,8 @@ def error_boundary() -> Iterator[None]:
     BaseException subclasses, which pass through untouched.
     """
     try:
-        yield
+        with PAGE_RUNS.running():  # a training thread gives way meanwhile (surfaces.activity)
+            yield
     except Exception:
         LOG.exception("Page error")
         st.error(t("app.error"), icon=":material/error:")

@@ -31,6 +31,7 @@ from typing import Any
 
 import torch
 
+from surfaces.activity import PAGE_RUNS
 from surfaces.mnist import data
 from surfaces.mnist.config import LOSSES
 from surfaces.mnist.engine import PairTrainer
@@ -40,6 +41,11 @@ QUEUED, LOADING, RUNNING, STOPPING = "queued", "loading", "running", "stopping"
 STOPPED, DONE, FAILED = "stopped", "done", "failed"
 ACTIVE_STATES = frozenset({QUEUED, LOADING, RUNNING, STOPPING})
 READ_OUT_EVERY_S = 5.0  # while training, a new test read-out (digits, confusion) at most this often
+# While a page run is in progress, a training thread waits before its next step, in slices
+# of YIELD_SLICE_S, at most YIELD_AT_MOST_S per step (so a busy server slows a training
+# down but never stops it).
+YIELD_SLICE_S = 0.002
+YIELD_AT_MOST_S = 0.02
 
 
 
@@ -174,6 +180,7 @@ class JobManager:
         trainer_factory: Callable[[Any, Any], Any] = _default_trainer,
         worker_init: Callable[[], None] = _limit_torch_threads,
         clock: Callable[[], float] = time.monotonic,
+        give_way_to: Callable[[], bool] = PAGE_RUNS.busy,
     ) -> None:
         if max_running < 1:
             raise ValueError(f"max_running must be at least 1. Got {max_running} instead.")
@@ -186,6 +193,7 @@ class JobManager:
         self._trainer_factory = trainer_factory
         self._worker_init = worker_init
         self._clock = clock
+        self._give_way_to = give_way_to
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)  # a worker has finished
         self._jobs: dict[str, _Job] = {}
@@ -419,7 +427,7 @@ class JobManager:
         events: Iterator = job.trainer.run(
             report_every=self.report_every,
             should_stop=lambda: job.stop_requested or self._abandoned(job),
-            pace=lambda: job.pace,
+            pace=lambda: self._pace(job),
         )
         last_read_out = -1.0
         for event in events:
@@ -442,6 +450,21 @@ class JobManager:
                 job.eta_seconds = eta(now - t0, job.step - s0, job.total_steps - job.step)
                 job.seconds = before + now - started
                 job.version += 1
+
+    def _pace(self, job: _Job) -> float | None:
+        """The engine's pace callback, read before every step: first give way, then the
+        job's pace (steps per second at most, or None)."""
+        self._give_way(job)
+        return job.pace
+
+    def _give_way(self, job: _Job) -> None:
+        """Before a step: while give_way_to() says pages are being computed, sleep (no GIL,
+        no core) in slices, at most YIELD_AT_MOST_S, and not once the job is to stop. The
+        students' slider moves go first; the training still advances."""
+        deadline = time.monotonic() + YIELD_AT_MOST_S
+        while (self._give_way_to() and not job.stop_requested
+               and time.monotonic() < deadline):
+            time.sleep(YIELD_SLICE_S)
 
     def _evaluate(self, job: _Job, step: int) -> Evaluation:
         return evaluate(job.trainer, step, LOSSES)

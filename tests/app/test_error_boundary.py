@@ -67,3 +67,33 @@ def test_no_error_no_message():
     at = run()
     assert not at.exception and not at.error
     assert texts(at) == ["before", "after", "fragment ok", "end of page"]
+
+
+def _counting_page():
+    import streamlit as st
+
+    from lab_components.navigation import error_boundary
+    from surfaces.activity import PAGE_RUNS
+
+    st.query_params.setdefault("lang", "en")
+    with error_boundary():
+        st.write(f"in progress: {PAGE_RUNS.count}")
+        if st.query_params.get("fail") == "page":
+            raise RuntimeError("boom")
+        if st.query_params.get("fail") == "stop":
+            st.stop()
+    st.write(f"after: {PAGE_RUNS.count}")
+
+
+def test_a_page_run_counts_as_in_progress_for_the_training_to_give_way_to():
+    from surfaces.activity import PAGE_RUNS
+
+    for fail in ("", "page", "stop"):
+        at = AppTest.from_function(_counting_page, default_timeout=30)
+        at.query_params["fail"] = fail
+        at.run()
+        shown = [m.value for m in at.markdown]
+        assert "in progress: 1" in shown, (fail, shown)
+        if fail != "stop":
+            assert "after: 0" in shown, (fail, shown)
+        assert PAGE_RUNS.count == 0, fail  # released, whatever ended the run

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+from surfaces.activity import Activity
 from surfaces.mnist import jobs
 from surfaces.mnist.config import LOSSES
 from surfaces.mnist.engine import EvalRecord, Progress, StepLog
@@ -466,3 +467,56 @@ def test_the_real_pair_trainer_stops_within_a_second_and_resumes_where_it_stoppe
         np.testing.assert_array_equal(after[:stopped_at], before)  # the past is kept as it was
     finally:
         m.shutdown()
+
+
+# --- giving way to page runs (surfaces.activity) -------------------------------------------
+
+
+def test_training_waits_while_a_page_is_being_computed_then_goes_on(manager, monkeypatch):
+    monkeypatch.setattr(jobs, "YIELD_AT_MOST_S", 30.0)
+    pages = Activity()
+    m = manager(give_way_to=pages.busy)
+    with pages.running():
+        m.start("alice", FakeConfig(steps=20, step_seconds=0.001))
+        assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
+        time.sleep(0.3)  # 300 steps' worth of time
+        assert m.view("alice").step == 0
+    assert wait_for(lambda: m.view("alice").state == jobs.DONE)
+
+
+def test_a_busy_server_slows_a_training_but_never_stops_it(manager, monkeypatch):
+    monkeypatch.setattr(jobs, "YIELD_AT_MOST_S", 0.005)
+    m = manager(give_way_to=lambda: True)
+    m.start("alice", FakeConfig(steps=20, step_seconds=0.001))
+    assert wait_for(lambda: m.view("alice").state == jobs.DONE)
+
+
+def test_a_stop_is_not_held_up_by_giving_way(manager, monkeypatch):
+    monkeypatch.setattr(jobs, "YIELD_AT_MOST_S", 30.0)
+    m = manager(give_way_to=lambda: True)
+    m.start("alice", FakeConfig(steps=20))
+    assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
+    m.stop("alice", wait=2.0)
+    assert m.view("alice").state == jobs.STOPPED
+
+
+def test_page_runs_are_counted_per_thread_and_released_on_errors():
+    pages = Activity()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def page():
+        with pages.running():
+            inside.set()
+            leave.wait(5)
+
+    other = threading.Thread(target=page)
+    other.start()
+    assert inside.wait(5) and pages.busy() and pages.count == 1
+    with pytest.raises(RuntimeError), pages.running():
+        assert pages.count == 2
+        raise RuntimeError("a page failed")
+    assert pages.count == 1
+    leave.set()
+    other.join(5)
+    assert not pages.busy() and pages.count == 0
