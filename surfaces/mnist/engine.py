@@ -35,8 +35,8 @@ __all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "Ste
 
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
 # Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
-# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Softmax regression measured
-# 1.31-1.32x in one run and 0.94-1.12x in the next (2026-11-23): not reliably over the bar.
+# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23 (evening):
+# softmax regression 1.13-1.15x, the MLPs 0.95-1.06x: under the bar for every model.
 GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
 
 
@@ -254,10 +254,8 @@ class PairTrainer:
                       for run, name in enumerate(LOSSES)]  # fmt: skip
             for p in self._params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            total = losses[0]
-            for loss in losses[1:]:
-                total = total + loss
-            total.backward()  # the runs share no weights: each gets its own gradient
+            # the runs share no weights: each gets its own gradient
+            sum(losses[1:], losses[0]).backward()
         else:
             with torch.no_grad():
                 logits, inputs = models.forward(self._params, x, activation)

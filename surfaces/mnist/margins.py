@@ -44,8 +44,7 @@ def gradient_ratio(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     p = models.log_softmax(logits.double()).exp()
     g_ce = p - models.one_hot(y, p)
-    u = 2.0 * g_ce
-    g_mse = p * (u - (u * p).sum(dim=-1, keepdim=True))
+    g_mse = models.mse_softmax_grad(p, g_ce)
     return g_mse.norm(dim=-1) / g_ce.norm(dim=-1).clamp_min(1e-300)
 
 

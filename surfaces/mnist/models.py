@@ -4,9 +4,9 @@ Every run sees the same input batch but has its own weights, stacked on a leadin
 W (R, out, in) (nn.Linear's weight layout) and b (R, 1, out), so one matrix product per layer
 steps all runs: the first layer as one F.linear over the runs' rows side by side, the later
 ones as one batched torch.baddbmm. Per run, outside the stack, weights are (W (in, out), b
-(out,)): the lecture's x @ W + b. The
-gradients are the chain rule by hand, which is both faster than autograd for models this small
-and the lecture's formulas in plain sight (LECTURE.md §3):
+(out,)): the lecture's x @ W + b. The engine takes its gradients from autograd
+(surfaces.mnist.engine.GRADIENTS); the chain rule by hand below is kept as the lecture's
+formulas in plain sight (LECTURE.md §3) and as the benchmark's alternative:
 
 - cross-entropy through softmax: de/dy_i = y'_i - yhat_i;
 - MSE through softmax: de/dy_i = sum_j 2 (y'_j - yhat_j) y'_j (delta_ij - y'_i), i.e. the
@@ -154,11 +154,15 @@ def mse_softmax(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, to
     p = log_softmax(logits).exp_()
     err = p - one_hot(y, logits)  # y' - yhat
     loss = err.square().sum(dim=-1).mean()
-    # Chain rule through the softmax Jacobian p_i (delta_ij - p_j), with u = 2 err:
-    # dloss/dz_i = p_i (u_i - sum_j u_j p_j).
+    return loss, mse_softmax_grad(p, err).div_(len(y))
+
+
+def mse_softmax_grad(p: torch.Tensor, err: torch.Tensor) -> torch.Tensor:
+    """Each image's d/dz of sum_k (p_k - onehot_k)^2, from its softmax p and error p - onehot
+    (..., K): the error 2 err through the softmax Jacobian p_i (delta_ij - p_j), i.e.
+    p_i (u_i - sum_j u_j p_j) with u = 2 err."""
     u = 2.0 * err
-    grad = p * (u - (u * p).sum(dim=-1, keepdim=True))
-    return loss, grad.div_(len(y))
+    return p * (u - (u * p).sum(dim=-1, keepdim=True))
 
 
 def one_hot(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
