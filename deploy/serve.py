@@ -155,6 +155,11 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415
 
     PagesManager.uses_pages_directory = False
+    # The MNIST trainings' fork server (a process that has imported torch) starts now, while
+    # nobody waits, not at the first Train (surfaces.mnist.training_process).
+    from surfaces.mnist import jobs  # noqa: PLC0415 - after preload() put ROOT on sys.path
+
+    jobs.get_manager()
     frozen, walked = freeze_startup_heap()
     LOG.info("froze %d start-up objects; a full collection walks %d", frozen, walked)
     return_freed_memory()

@@ -373,6 +373,31 @@ class PairTrainer:
         """Copies of each run's [(W (in, out), b (out,))] per loss name."""
         return {loss: models.unstack_run(self._params, run) for run, loss in enumerate(LOSSES)}
 
+    # --- between processes -----------------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        """Everything but the data: weights, optimiser state, generator, position in the
+        epoch, log and history. A training process hands a stopped trainer back this way
+        (surfaces.mnist.training_process); attach() the data to the unpickled trainer."""
+        state = self.__dict__.copy()
+        del state["data"], state["_log_rows"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        # Pickling copies the log's three arrays apart: rebuild them as views of one block.
+        log = StepLog.empty(self.total_steps, len(LOSSES))
+        for name in ("loss", "accuracy", "grad_norm"):
+            getattr(log, name)[:] = getattr(state["log"], name)
+        self.log, self._log_rows, self.data = log, log.rows(), None
+
+    def attach(self, data) -> PairTrainer:
+        """Give an unpickled trainer its data set (the one it trained on); returns self."""
+        if math.ceil(len(data.y_train) / self.config.batch_size) != self.batches_per_epoch:
+            raise ValueError("attach needs the data set the trainer was trained on.")
+        self.data = data
+        return self
+
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
     """torch.optim.SGD or torch.optim.Adam (PyTorch's defaults besides lr) over the stack."""

@@ -6,13 +6,19 @@ lecture's sentences surfaces.mnist.story.
 
 One process serves every browser session, so training jobs are owned here, not by a
 page: each job belongs to one owner id (a random token kept in that session's state), at
-most ``max_running`` jobs train at once and the rest wait in a FIFO queue. A job trains
-in its own worker thread; the thread only writes to its job under the manager's lock and
-never touches Streamlit. Pages poll :meth:`JobManager.view`, which also serves as the
-owner's heartbeat: a job whose owner has not polled for ``idle_timeout`` seconds is
-stopped (running) or dropped from the queue, so a closed tab cannot hold a slot forever.
+most ``max_running`` jobs train at once and the rest wait in a FIFO queue. A job has its
+own worker thread; the thread only writes to its job under the manager's lock and never
+touches Streamlit. On the server (``get_manager``) the worker thread trains nothing itself:
+it starts a training process at a lower CPU priority (surfaces.mnist.training_process) and
+relays its reports, so that a training competes with the students' page runs for the cores
+only, where the operating system puts the pages first, and never for the server's GIL. With
+``processes=False`` (tests, ``LSL_TRAINING_PROCESSES=0``) the thread trains in-process.
 
-The trainer is anything with the ``surfaces.mnist.engine.PairTrainer`` interface:
+Pages poll :meth:`JobManager.view`, which also serves as the owner's heartbeat: a job whose
+owner has not polled for ``idle_timeout`` seconds is stopped (running) or dropped from the
+queue, so a closed tab cannot hold a slot forever.
+
+In-process, the trainer is anything with the ``surfaces.mnist.engine.PairTrainer`` interface:
 ``run(report_every=, should_stop=, pace=)`` yielding ``Progress`` events and resumable,
 ``done``, ``step``, ``total_steps``, ``log.head(n)``, ``history``, ``logits(x)``,
 ``confusion()`` and ``data``.
@@ -32,20 +38,21 @@ from typing import Any
 import torch
 
 from surfaces.activity import PAGE_RUNS
-from surfaces.mnist import data
+from surfaces.mnist import data, training_process
 from surfaces.mnist.config import LOSSES
-from surfaces.mnist.engine import PairTrainer
+from surfaces.mnist.engine import PairTrainer, StepLog
 from surfaces.mnist.evaluation import Evaluation, evaluate
+from surfaces.mnist.training_process import READ_OUT_EVERY_S, one_line
 
 QUEUED, LOADING, RUNNING, STOPPING = "queued", "loading", "running", "stopping"
 STOPPED, DONE, FAILED = "stopped", "done", "failed"
 ACTIVE_STATES = frozenset({QUEUED, LOADING, RUNNING, STOPPING})
-READ_OUT_EVERY_S = 5.0  # while training, a new test read-out (digits, confusion) at most this often
 # While a page run is in progress, a training thread waits before its next step, in slices
 # of YIELD_SLICE_S, at most YIELD_AT_MOST_S per step (so a busy server slows a training
 # down but never stops it).
 YIELD_SLICE_S = 0.002
 YIELD_AT_MOST_S = 0.02
+RELAY_POLL_S = 0.05  # process mode: how often the relay looks at stop, pace and the process
 
 
 
@@ -109,7 +116,8 @@ class _Job:
     config: Any
     total_steps: int
     state: str = QUEUED
-    trainer: Any = None
+    trainer: Any = None  # in-process mode: the trainer object, kept for a resume
+    trained: bytes | None = None  # process mode: the pickled trainer a stopped process left
     thread: threading.Thread | None = None
     stop_requested: bool = False
     step: int = 0
@@ -119,6 +127,7 @@ class _Job:
     download: tuple[int, int] | None = None
     message: str = ""
     last_seen: float = 0.0
+    pid: int | None = None  # process mode: the training process, while it runs
     segment_start: tuple[float, int] | None = None  # (clock, step) when this stretch began
     pace: float | None = None
     eta_seconds: float | None = None
@@ -181,6 +190,8 @@ class JobManager:
         worker_init: Callable[[], None] = _limit_torch_threads,
         clock: Callable[[], float] = time.monotonic,
         give_way_to: Callable[[], bool] = PAGE_RUNS.busy,
+        processes: bool = False,
+        nice: int | None = None,
     ) -> None:
         if max_running < 1:
             raise ValueError(f"max_running must be at least 1. Got {max_running} instead.")
@@ -194,6 +205,11 @@ class JobManager:
         self._worker_init = worker_init
         self._clock = clock
         self._give_way_to = give_way_to
+        # processes: each training in its own niced process (surfaces.mnist.training_process);
+        # the trainer is then always the engine's PairTrainer and trainer_factory, worker_init
+        # and give_way_to are not used.
+        self.processes = processes
+        self._nice = _env_int("LSL_TRAINING_NICE", 10, minimum=0) if nice is None else nice
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)  # a worker has finished
         self._jobs: dict[str, _Job] = {}
@@ -319,7 +335,7 @@ class JobManager:
         while self._queue and len(self._running) < self.max_running:
             owner = self._queue.popleft()
             job = self._jobs[owner]
-            job.state = LOADING if job.trainer is None else RUNNING
+            job.state = LOADING if job.trainer is None and job.trained is None else RUNNING
             job.version += 1
             self._running.add(job)
             job.thread = threading.Thread(
@@ -362,27 +378,9 @@ class JobManager:
 
     def _work(self, job: _Job) -> None:
         try:
-            self._worker_init()
-            if job.trainer is None:
-                dataset = self._dataset(job)
-                trainer = self._trainer_factory(job.config, dataset)
-                with self._lock:
-                    job.trainer = trainer
-                    if job.state == LOADING:
-                        job.state = RUNNING
-                    job.version += 1
-            if not job.stop_requested:
-                self._train(job)
-            evaluation = (self._evaluate(job, job.trainer.step)
-                          if job.trainer is not None and job.trainer.step > 0 else None)
-            trainer = job.trainer
+            done = self._train_in_process(job) if self.processes else self._train_here(job)
             with self._lock:
-                if evaluation is not None:
-                    job.evaluation = evaluation
-                if trainer is not None:  # whatever the last event said: where it really is
-                    job.step, job.history = trainer.step, tuple(trainer.history)
-                    job.log = trainer.log.head(trainer.step) if trainer.step else None
-                job.state = DONE if job.trainer is not None and job.trainer.done else STOPPED
+                job.state = DONE if done else STOPPED
                 job.eta_seconds = None
                 if job.state == STOPPED and not job.message and self._abandoned(job):
                     job.message = "Stopped because this browser tab stopped checking in."
@@ -395,13 +393,37 @@ class JobManager:
         except Exception as exc:  # noqa: BLE001 - shown to the user as one line
             with self._lock:
                 job.state = FAILED
-                job.message = one_line(exc)
+                job.message = str(exc) if isinstance(exc, _Reported) else one_line(exc)
                 job.version += 1
         finally:
             with self._lock:
+                job.pid = None
                 self._running.discard(job)
                 self._schedule_locked()
                 self._settled.notify_all()
+
+    def _train_here(self, job: _Job) -> bool:
+        """Train in this worker thread; True when the job is done."""
+        self._worker_init()
+        if job.trainer is None:
+            dataset = self._dataset(job)
+            trainer = self._trainer_factory(job.config, dataset)
+            with self._lock:
+                job.trainer = trainer
+                if job.state == LOADING:
+                    job.state = RUNNING
+                job.version += 1
+        if not job.stop_requested:
+            self._train(job)
+        trainer = job.trainer
+        evaluation = self._evaluate(job, trainer.step) if trainer.step > 0 else None
+        with self._lock:
+            if evaluation is not None:
+                job.evaluation = evaluation
+            # whatever the last event said: where it really is
+            job.step, job.history = trainer.step, tuple(trainer.history)
+            job.log = trainer.log.head(trainer.step) if trainer.step else None
+        return trainer.done
 
     def _dataset(self, job: _Job):
         def progress(done: int, total: int) -> None:
@@ -413,7 +435,8 @@ class JobManager:
 
         with self._data_lock:  # one download for the whole server
             if self._data is None:
-                self._data = self._loader(progress)
+                loaded = self._loader(progress)
+                self._data = training_process.share(loaded) if self.processes else loaded
         with self._lock:
             job.download = None
             job.version += 1
@@ -424,32 +447,119 @@ class JobManager:
             started = self._clock()
             job.segment_start = (started, job.step)
             before = job.seconds
-        events: Iterator = job.trainer.run(
+        events: Iterator = training_process.updates(
+            job.trainer,
             report_every=self.report_every,
+            read_out_every=READ_OUT_EVERY_S,
             should_stop=lambda: job.stop_requested or self._abandoned(job),
             pace=lambda: self._pace(job),
+            clock=self._clock,
         )
-        last_read_out = -1.0
-        for event in events:
-            # The test read-out (digits, confusion) costs a forward pass of the test set: at
-            # most every READ_OUT_EVERY_S, and at the end.
-            read_out = None
-            now = self._clock()
-            if event.kind == "eval" and (now - last_read_out >= READ_OUT_EVERY_S
-                                         or event.step >= job.total_steps):
-                read_out, last_read_out = self._evaluate(job, event.step), now
+        for event, read_out in events:
             log = job.trainer.log.head(event.step)
             history = tuple(job.trainer.history)
-            with self._lock:
-                job.step, job.log, job.history = event.step, log, history
-                if read_out is not None:
-                    job.evaluation = read_out
-                if job.segment_start is None:  # the pace changed: measure the rate anew
-                    job.segment_start = (now, job.step)
-                t0, s0 = job.segment_start
-                job.eta_seconds = eta(now - t0, job.step - s0, job.total_steps - job.step)
-                job.seconds = before + now - started
-                job.version += 1
+            self._record(job, event.step, log, history, read_out, started, before)
+
+    def _record(self, job: _Job, step: int, log, history: tuple,
+                read_out: Evaluation | None, started: float, before: float) -> None:
+        """A training's progress into its job: step, log, history, read-out, time, ETA."""
+        now = self._clock()
+        with self._lock:
+            job.step, job.log, job.history = step, log, history
+            if read_out is not None:
+                job.evaluation = read_out
+            if job.segment_start is None:  # the pace changed: measure the rate anew
+                job.segment_start = (now, job.step)
+            t0, s0 = job.segment_start
+            job.eta_seconds = eta(now - t0, job.step - s0, job.total_steps - job.step)
+            job.seconds = before + now - started
+            job.version += 1
+
+    # -- process mode: the worker thread relays a training process's messages -----------------
+
+    def _train_in_process(self, job: _Job) -> bool:
+        """Load the data (here: one download for the server), start a training process,
+        relay its reports into the job until it ends and keep the trainer it hands back;
+        True when the job is done."""
+        dataset = self._dataset(job)
+        ctx = training_process.context()
+        ours, theirs = ctx.Pipe()
+        settings = training_process.Settings(
+            report_every=self.report_every, nice=self._nice,
+            threads=_env_int("LSL_TORCH_THREADS", 1, minimum=1), pace=job.pace,
+        )  # fmt: skip
+        process = ctx.Process(
+            target=training_process.main,
+            args=(theirs, job.config, dataset, job.trained, settings),
+            name=f"mnist-train-{job.owner[:8]}",
+            daemon=True,
+        )
+        training_process.start(process)
+        theirs.close()
+        with self._lock:
+            job.pid = process.pid
+        try:
+            end = self._relay(job, ours, process)
+        finally:
+            ours.close()
+            process.join(timeout=5.0)
+            if process.is_alive():  # it did not leave when asked: it must not linger
+                process.kill()
+                process.join()
+        with self._lock:
+            if end.evaluation is not None:
+                job.evaluation = end.evaluation
+            job.step, job.trained = end.step, end.trainer
+        return end.done
+
+    def _relay(self, job: _Job, conn, process) -> training_process.End:
+        """The training process's messages into the job; our stop and pace into it."""
+        with self._lock:
+            started = self._clock()
+            job.segment_start = (started, job.step)
+            before = job.seconds
+            log = StepLog.empty(job.total_steps, len(LOSSES))  # written as updates arrive
+            if job.log is not None:
+                rows = training_process.log_rows(job.log, 0, len(job.log.loss))
+                log.rows()[:, : rows.shape[1]] = torch.from_numpy(rows)
+            history = job.history
+        stop_sent, pace_sent = False, job.pace
+        try:
+            while True:
+                if not stop_sent and (job.stop_requested or self._abandoned(job)):
+                    conn.send(("stop",))
+                    stop_sent = True
+                if job.pace != pace_sent:
+                    pace_sent = job.pace
+                    conn.send(("pace", pace_sent))
+                if not conn.poll(RELAY_POLL_S):
+                    if not process.is_alive() and not conn.poll():
+                        raise TrainingProcessLost(process.exitcode)
+                    continue
+                kind, *body = conn.recv()
+                if kind == "running":
+                    with self._lock:
+                        if job.state == LOADING:
+                            job.state = RUNNING
+                        job.version += 1
+                elif kind == "update":
+                    update = body[0]
+                    log.rows()[:, update.first : update.step] = torch.from_numpy(update.rows)
+                    history = history + update.history
+                    self._record(job, update.step, log.head(update.step), history,
+                                 update.evaluation, started, before)  # fmt: skip
+                elif kind == "end":
+                    return body[0]
+                elif kind == "failed":
+                    raise TrainingFailed(body[0])
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            process.join(timeout=1.0)
+            raise TrainingProcessLost(process.exitcode) from None
+
+    def training_pids(self) -> list[int]:
+        """Process ids of the trainings running in processes of their own (process mode)."""
+        with self._lock:
+            return [job.pid for job in self._running if job.pid is not None]
 
     def _pace(self, job: _Job) -> float | None:
         """The engine's pace callback, read before every step: first give way, then the
@@ -498,9 +608,27 @@ class _Cancelled(Exception):
     """Raised from the download progress callback to abandon a download on Stop."""
 
 
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+class _Reported(Exception):
+    """An error whose text is already the one line the page shows."""
+
+
+class TrainingFailed(_Reported):
+    """The training process reported an error (its message is the first argument)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TrainingProcessLost(_Reported):
+    """The training process ended without saying why (killed, out of memory)."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(exitcode)
+        self.exitcode = exitcode
+
+    def __str__(self) -> str:
+        return (f"the training process ended unexpectedly (exit code {self.exitcode}); "
+                f"press Train to start again")
 
 
 _manager: JobManager | None = None
@@ -508,14 +636,20 @@ _manager_lock = threading.Lock()
 
 
 def get_manager() -> JobManager:
-    """The process-wide manager; LSL_MAX_TRAININGS and LSL_JOB_IDLE_SECONDS size it."""
+    """The process-wide manager; LSL_MAX_TRAININGS and LSL_JOB_IDLE_SECONDS size it, and
+    trainings run in processes of their own unless LSL_TRAINING_PROCESSES is 0 (then in
+    threads of the server, giving way to page runs)."""
     global _manager
     with _manager_lock:
         if _manager is None:
             freeze_long_lived_objects()
+            processes = _env_int("LSL_TRAINING_PROCESSES", 1, minimum=0) > 0
+            if processes:
+                training_process.warm_up()  # the fork server imports torch while pages draw
             _manager = JobManager(
                 max_running=_env_int("LSL_MAX_TRAININGS", 1, minimum=1),
                 idle_timeout=float(_env_int("LSL_JOB_IDLE_SECONDS", 120, minimum=1)),
+                processes=processes,
             )
         return _manager
 

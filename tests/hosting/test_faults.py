@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -122,6 +123,7 @@ def test_a_training_whose_tab_went_away_stops_and_frees_its_slot(prod, leave):
         await a.rerun()
         await a.rerun(triggers=[a.press(TRAIN)])
         await _poll(a, lambda _: training(a), 30, "A to train")
+        a_trains = niced_descendants(prod.proc.pid)
         b = Tab(prod.url, path="mnist")
         await b.open()
         await b.rerun(triggers=[b.press(TRAIN)])
@@ -130,9 +132,33 @@ def test_a_training_whose_tab_went_away_stops_and_frees_its_slot(prod, leave):
         a.abort() if leave == "abort" else await a.close()
         await _poll(b, lambda s: training(b) or "Finished" in s, 30, "B to get the slot")
         waited = time.monotonic() - left
+        b_trains = niced_descendants(prod.proc.pid)
         await b.close()
-        return queued, waited
+        return queued, waited, a_trains, b_trains
 
-    queued, waited = arun(scenario())
+    queued, waited, a_trains, b_trains = arun(scenario())
     assert "number 1 in the queue" in queued
     assert waited >= 2.5  # A's run held the slot until its tab had been silent ~3 s
+    # Each training ran in a process of its own, 10 nicer than the server; A's has ended.
+    assert len(a_trains) == 1 and len(b_trains) <= 1 and not set(a_trains) & set(b_trains)
+
+
+def niced_descendants(root: int) -> list[int]:
+    """Processes under root (any depth) whose nice value is the server's + 10 (Linux /proc)."""
+    def stat(pid: int) -> list[str]:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+    parents, nice = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = stat(int(entry.name))
+            except (OSError, ValueError):
+                continue  # gone meanwhile
+            parents[int(entry.name)], nice[int(entry.name)] = int(fields[1]), int(fields[16])
+    under, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - under
+        under |= frontier
+    return sorted(pid for pid in under if nice[pid] == min(19, nice.get(root, 0) + 10))

@@ -378,6 +378,38 @@ def test_stop_and_resume_continue_exactly(small, stops):
     assert list(trainer.run()) == []  # done stays done
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_pickled_trainer_resumes_exactly_in_another_process(small, optimizer):
+    """A training process hands a stopped trainer back pickled, without its data; a new
+    process unpickles it, attaches the data and goes on: same weights, log and evaluations
+    as a run never stopped (Adam's moments, the generator and the place in the epoch kept)."""
+    import pickle
+
+    config = TrainConfig(model="mlp", optimizer=optimizer, lr=0.01, steps=18, eval_every=5)
+    whole = train(config, small)
+    trainer = PairTrainer(config, small)
+    list(trainer.run(should_stop=lambda: trainer.step >= 8))
+    payload = pickle.dumps(trainer)
+    resumed = pickle.loads(payload)
+    assert resumed.data is None
+    list(resumed.attach(small).run())
+    assert resumed.done
+    assert_same_weights(whole, resumed)
+    np.testing.assert_array_equal(resumed.log.loss, whole.log.loss)
+    np.testing.assert_array_equal(resumed.log.grad_norm, whole.log.grad_norm)
+    np.testing.assert_equal([r.metrics for r in resumed.history],  # NaN == NaN
+                            [r.metrics for r in whole.history])
+
+
+def test_attach_refuses_a_data_set_of_another_size(small):
+    import pickle
+
+    trainer = pickle.loads(pickle.dumps(PairTrainer(TrainConfig(model="softmax"), small)))
+    other = dataclasses.replace(small, x_train=small.x_train[:50], y_train=small.y_train[:50])
+    with pytest.raises(ValueError, match="the data set the trainer was trained on"):
+        trainer.attach(other)
+
+
 def test_stop_reports_the_last_steps_and_resume_keeps_counting(small):
     trainer = PairTrainer(TrainConfig(model="softmax", steps=12, eval_every=6), small)
     first = list(trainer.run(report_every=1e9, should_stop=lambda: trainer.step >= 4))

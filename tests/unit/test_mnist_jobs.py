@@ -7,8 +7,12 @@ milliseconds per step; one test runs the real PairTrainer on the offline MNIST s
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import sys
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -285,6 +289,7 @@ def test_owners_see_and_stop_only_their_own_job(manager):
     m.start("bob", FakeConfig(steps=100_000, step_seconds=0.002))
     assert m.view("mallory") is None and m.stop("mallory") is None
     assert m.view("alice").config != m.view("bob").config
+    assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)  # a busy machine is slow
     m.stop("bob")
     assert wait_for(lambda: m.view("bob").state == jobs.STOPPED)
     assert m.view("alice").state == jobs.RUNNING
@@ -520,3 +525,177 @@ def test_page_runs_are_counted_per_thread_and_released_on_errors():
     leave.set()
     other.join(5)
     assert not pages.busy() and pages.count == 0
+
+
+# --- trainings in processes of their own (surfaces.mnist.training_process) -----------------
+
+
+@pytest.fixture(scope="module")
+def subset():
+    from surfaces.mnist import data
+
+    return data.load_subset()
+
+
+def process_manager(subset, **kwargs) -> jobs.JobManager:
+    kwargs.setdefault("report_every", 0.05)
+    return jobs.JobManager(loader=lambda progress: subset, processes=True, **kwargs)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_training_in_its_own_process_reports_what_a_training_here_reports(subset):
+    """The same job in a process and in a worker thread: the same per-step log, the same
+    evaluations, the same test read-out."""
+    from surfaces.mnist.engine import TrainConfig
+
+    config = TrainConfig(model="softmax", lr=1.0, steps=120, eval_every=40)
+    views = []
+    for processes in (True, False):
+        m = jobs.JobManager(loader=lambda progress: subset, processes=processes,
+                            report_every=0.05)  # fmt: skip
+        try:
+            m.start("alice", config)
+            assert wait_for(lambda m=m: not m.view("alice").active, timeout=60)
+            views.append(m.view("alice"))
+        finally:
+            m.shutdown()
+    there, here = views
+    assert there.state == here.state == jobs.DONE, (there.message, here.message)
+    assert there.step == 120 and there.fraction == 1.0
+    for name in ("loss", "accuracy", "grad_norm"):
+        np.testing.assert_array_equal(getattr(there.log, name), getattr(here.log, name))
+    assert [r.step for r in there.history] == [0, 40, 80, 120]
+    np.testing.assert_equal([r.metrics for r in there.history],  # NaN == NaN
+                            [r.metrics for r in here.history])
+    assert there.evaluation.step == 120
+    for loss in LOSSES:
+        np.testing.assert_array_equal(there.evaluation.confusion[loss],
+                                      here.evaluation.confusion[loss])  # fmt: skip
+    assert there.dataset.n_train == len(subset.y_train)
+
+
+def test_a_process_training_stops_at_once_and_resumes_exactly_where_it_stopped(subset):
+    from surfaces.mnist.engine import PairTrainer, TrainConfig
+
+    config = TrainConfig(model="mlp", optimizer="adam", lr=0.001, batch_size=50, steps=400,
+                         eval_every=50)  # fmt: skip
+    m = process_manager(subset)
+    try:
+        m.start("alice", config)
+        assert wait_for(lambda: m.view("alice").step > 30, timeout=60)
+        t0 = time.monotonic()
+        view = m.stop("alice", wait=1.0)
+        assert view.state == jobs.STOPPED and time.monotonic() - t0 < 1.0
+        assert 30 < view.step < 400 and view.can_resume
+        m.resume("alice")
+        assert wait_for(lambda: m.view("alice").state == jobs.DONE, timeout=60)
+        resumed = m.view("alice")
+    finally:
+        m.shutdown()
+    whole = PairTrainer(config, subset, num_threads=1)
+    list(whole.run())
+    np.testing.assert_array_equal(resumed.log.loss, whole.log.loss)
+    np.testing.assert_equal([r.metrics for r in resumed.history],  # NaN == NaN
+                            [r.metrics for r in whole.history])
+
+
+def test_the_training_process_runs_niced_and_is_gone_when_it_ends(subset):
+    from surfaces.mnist.engine import TrainConfig
+
+    m = process_manager(subset, nice=7)
+    try:
+        m.start("alice", TrainConfig(model="mlp", steps=60_000))
+        assert wait_for(lambda: m.view("alice").state == jobs.RUNNING and m.training_pids(),
+                        timeout=60)  # fmt: skip
+        (pid,) = m.training_pids()
+        assert pid != os.getpid()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(
+            os.PRIO_PROCESS, 0) + 7)
+        m.stop("alice", wait=2.0)
+        assert m.view("alice").state == jobs.STOPPED and m.training_pids() == []
+        assert not alive(pid)
+    finally:
+        m.shutdown()
+
+
+def test_a_killed_training_process_becomes_a_one_line_message_and_frees_the_slot(subset):
+    from surfaces.mnist.engine import TrainConfig
+
+    m = process_manager(subset)
+    try:
+        m.start("alice", TrainConfig(model="mlp", steps=60_000))
+        assert wait_for(lambda: m.training_pids() and m.view("alice").step > 0, timeout=60)
+        os.kill(m.training_pids()[0], signal.SIGKILL)
+        assert wait_for(lambda: m.view("alice").state == jobs.FAILED, timeout=10)
+        message = m.view("alice").message
+        assert "ended unexpectedly" in message and "\n" not in message
+        assert m.counts() == (0, 0)
+        m.start("alice", TrainConfig(model="softmax", steps=20, eval_every=10))
+        assert wait_for(lambda: m.view("alice").state == jobs.DONE, timeout=60)
+    finally:
+        m.shutdown()
+
+
+def test_an_error_in_the_training_process_is_the_pages_one_line(subset):
+    import dataclasses
+
+    from surfaces.mnist.engine import TrainConfig
+
+    narrow = dataclasses.replace(subset, x_train=subset.x_train[:, :10])  # not 784 pixels
+    m = jobs.JobManager(loader=lambda progress: narrow, processes=True)
+    try:
+        m.start("alice", TrainConfig(model="softmax", steps=20))
+        assert wait_for(lambda: m.view("alice").state == jobs.FAILED, timeout=60)
+        message = m.view("alice").message
+        assert message.startswith("RuntimeError: ") and "\n" not in message
+        assert m.counts() == (0, 0) and m.training_pids() == []
+    finally:
+        m.shutdown()
+
+
+def test_a_process_training_whose_owner_stopped_polling_ends(subset):
+    from surfaces.mnist.engine import TrainConfig
+
+    clock = Clock()
+    m = process_manager(subset, idle_timeout=10, clock=clock)
+    try:
+        m.start("alice", TrainConfig(model="mlp", steps=60_000))
+        assert wait_for(lambda: m.training_pids() and m.view("alice").step > 0, timeout=60)
+        (pid,) = m.training_pids()
+        clock.now += 11  # alice's tab is gone; nobody calls view() for her
+        assert wait_for(lambda: not m.training_pids(), timeout=5)
+        assert not alive(pid)
+        assert m.counts() == (0, 0)
+        assert "did not check in" in m.view("alice").message or "stopped checking in" in \
+            m.view("alice").message
+    finally:
+        m.shutdown()
+
+
+def test_a_training_process_does_not_run_the_servers_main_script(subset, tmp_path, monkeypatch):
+    """Under Streamlit, __main__ is the page script that began to run last; multiprocessing
+    would run it again in each new process (and a page calls the manager...)."""
+    from surfaces.mnist.engine import TrainConfig
+
+    marker = tmp_path / "the page ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    m = process_manager(subset)
+    try:
+        m.start("alice", TrainConfig(model="softmax", steps=20, eval_every=10))
+        assert wait_for(lambda: not m.view("alice").active, timeout=60)
+        assert m.view("alice").state == jobs.DONE, m.view("alice").message
+    finally:
+        m.shutdown()
+    assert sys.modules["__main__"] is page
+    assert not marker.exists()

@@ -1,0 +1,233 @@
+"""A training in a process of its own: the child's side of `JobManager(processes=True)`.
+
+Why a process: a training thread shares the server's GIL with every student's page run, and
+its nice value cannot order the GIL, only the cores. With two trainings on a 2-core server
+both cores trained and the students' slider reruns waited (docs/benchmarks.md, "A class at
+once"). In a process of its own, at a lower CPU priority, a training competes only for the
+cores, where the operating system schedules the students' reruns first; and its memory goes
+back to the system when it ends.
+
+The processes are forked from a `forkserver` that imported this module (torch, the engine)
+once, when the server started (`warm_up`): a training starts in milliseconds, and no process
+is forked from the multi-threaded server itself. The data set travels as shared-memory
+tensors (torch.multiprocessing), not copied.
+
+Protocol, pickled tuples over one `multiprocessing` Pipe:
+- parent -> child: ("stop",) and ("pace", steps_per_s or None);
+- child -> parent: ("running",) once the trainer is built; ("update", Update) about every
+  report_every seconds and after each evaluation; last ("end", End) or ("failed", message).
+The child leaves after ("stop",), at the end of training, or when the parent is gone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.multiprocessing  # noqa: F401 - registers the shared-memory tensor pickling
+
+from surfaces.mnist.config import LOSSES
+from surfaces.mnist.engine import PairTrainer, Progress, StepLog
+from surfaces.mnist.evaluation import Evaluation, evaluate
+
+# While training, a new test read-out (digits, confusion) at most this often (and at the end).
+READ_OUT_EVERY_S = 5.0
+
+_context_lock = threading.Lock()
+_context: multiprocessing.context.BaseContext | None = None
+_start_lock = threading.Lock()
+_NO_MAIN = types.ModuleType("__main__")  # no __file__, no __spec__: nothing to re-run
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the child trains: reports, read-outs, CPU priority and threads, initial pace."""
+
+    report_every: float = 0.25
+    read_out_every: float = READ_OUT_EVERY_S
+    nice: int = 10  # added to the child's nice value (0: leave it)
+    threads: int = 1  # torch intra-op threads
+    pace: float | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """Progress since the previous update: log rows first..step-1, new evaluation records,
+    and a test read-out when one was taken."""
+
+    step: int
+    first: int
+    rows: np.ndarray  # (3, step - first, runs) float64: loss, accuracy, grad_norm
+    history: tuple  # EvalRecords new since the previous update
+    evaluation: Evaluation | None
+
+
+@dataclass(frozen=True)
+class End:
+    """The last message: where training stands and the trainer itself (without its data),
+    pickled, for a resume in a new process."""
+
+    step: int
+    done: bool
+    evaluation: Evaluation | None
+    trainer: bytes
+
+
+def updates(
+    trainer,
+    *,
+    report_every: float,
+    read_out_every: float,
+    should_stop: Callable[[], bool],
+    pace: Callable[[], float | None],
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[tuple[Progress, Evaluation | None]]:
+    """trainer.run()'s events, each with a test read-out (digits, confusion) where one is
+    due: after an evaluation, at most every read_out_every seconds, and at the last step
+    (a read-out costs a forward pass of the test set)."""
+    last_read_out = -float("inf")
+    for event in trainer.run(report_every=report_every, should_stop=should_stop, pace=pace):
+        read_out = None
+        now = clock()
+        if event.kind == "eval" and (now - last_read_out >= read_out_every
+                                     or event.step >= trainer.total_steps):
+            read_out, last_read_out = evaluate(trainer, event.step, LOSSES), now
+        yield event, read_out
+
+
+def log_rows(log: StepLog, first: int, last: int) -> np.ndarray:
+    """(3, last - first, runs) copy of the log's rows first..last-1."""
+    return np.stack([log.loss[first:last], log.accuracy[first:last], log.grad_norm[first:last]])
+
+
+def context() -> multiprocessing.context.BaseContext:
+    """The forkserver context whose server has imported this module (torch, the engine)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload([__name__])
+            _context = ctx
+        return _context
+
+
+def warm_up() -> None:
+    """Start the fork server now (it imports torch: seconds), not at the first Train."""
+    context()
+    from multiprocessing import forkserver  # noqa: PLC0415 - only where forkserver exists
+
+    without_main(forkserver.ensure_running)
+
+
+def start(process: multiprocessing.process.BaseProcess) -> None:
+    """process.start(), without the parent's __main__ module."""
+    without_main(process.start)
+
+
+def without_main(launch: Callable[[], None]) -> None:
+    """Call launch() while sys.modules["__main__"] is an empty module.
+
+    multiprocessing tells a new process (and the fork server) to run the parent's
+    __main__ again, so that its functions can be unpickled there. Under Streamlit,
+    __main__ is the page script that began to run last (its ScriptRunner installs each
+    run's module there): a training process would run a page. Nothing it needs lives in
+    __main__. If a page run installs its module meanwhile, that one is left in place.
+    """
+    with _start_lock:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = _NO_MAIN
+        try:
+            launch()
+        finally:
+            if sys.modules.get("__main__") is _NO_MAIN:
+                sys.modules["__main__"] = main
+
+
+def share(dataset):
+    """The data set with its tensors moved to shared memory (in place), so that every
+    training process maps the same pages instead of receiving a copy."""
+    for name in ("x_train", "y_train", "x_test", "y_test"):
+        tensor = getattr(dataset, name)
+        if isinstance(tensor, torch.Tensor):
+            tensor.share_memory_()
+    return dataset
+
+
+def main(conn, config, dataset, trainer: bytes | None, settings: Settings) -> None:
+    """The training process: train config on dataset (or resume the pickled trainer) and
+    report over conn until done, stopped or orphaned."""
+    try:
+        if settings.nice > 0:
+            os.nice(settings.nice)
+        torch.set_num_threads(settings.threads)
+        model = (pickle.loads(trainer).attach(dataset) if trainer is not None
+                 else PairTrainer(config, dataset))  # fmt: skip
+        inbox = _Inbox(conn, settings.pace)
+        conn.send(("running",))
+        sent, seen = model.step, len(model.history)
+
+        def update(evaluation: Evaluation | None) -> None:
+            nonlocal sent, seen
+            step = model.step
+            conn.send(("update", Update(step, sent, log_rows(model.log, sent, step),
+                                        tuple(model.history[seen:]), evaluation)))  # fmt: skip
+            sent, seen = step, len(model.history)
+
+        for _event, read_out in updates(model, report_every=settings.report_every,
+                                        read_out_every=settings.read_out_every,
+                                        should_stop=inbox.stop_requested, pace=inbox.pace):
+            update(read_out)
+        if model.step > sent or len(model.history) > seen:
+            update(None)
+        final = evaluate(model, model.step, LOSSES) if model.step > 0 else None
+        conn.send(("end", End(model.step, model.done, final, pickle.dumps(model))))
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        pass  # the server is gone: nobody to report to
+    except Exception as exc:  # noqa: BLE001 - reported to the page as one line
+        try:
+            conn.send(("failed", one_line(exc)))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+
+
+class _Inbox:
+    """The parent's messages, read without blocking before every step."""
+
+    def __init__(self, conn, pace: float | None) -> None:
+        self._conn, self._pace, self._stop = conn, pace, False
+
+    def _read(self) -> None:
+        try:
+            while not self._stop and self._conn.poll():
+                message = self._conn.recv()
+                if message[0] == "stop":
+                    self._stop = True
+                elif message[0] == "pace":
+                    self._pace = message[1]
+        except (EOFError, OSError):  # the parent is gone: stop here
+            self._stop = True
+
+    def stop_requested(self) -> bool:
+        self._read()
+        return self._stop
+
+    def pace(self) -> float | None:
+        self._read()
+        return self._pace
+
+
+def one_line(exc: BaseException) -> str:
+    """`Type: first line of the message`, for a status line on the page."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
