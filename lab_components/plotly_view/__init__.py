@@ -8,12 +8,17 @@ charts live in one long-lived iframe and every new figure goes through `Plotly.r
 same divs, with the cameras the user set put back into the layout.
 
 Why a v1 component (iframe) and not `st.components.v2`: v2 runs in the page itself, and a
-4.8 MB plotly.min.js can only reach it through an `asset_dir` declared in an installed
+plotly.min.js can only reach it through an `asset_dir` declared in an installed
 package's manifest, which ties the app to how it was installed; a v1 component is served
 from any directory we name, keeps Plotly's global and its WebGL contexts apart from
 Streamlit's, and its message protocol (componentReady / render / setFrameHeight /
 setComponentValue) has been stable since 2020. With a `key`, Streamlit keeps the same
 iframe across reruns and only posts it new `render` messages.
+
+The frame's plotly.min.js is a partial bundle of the plotly.js version the plotly package
+ships: core and only the trace types in bundle/traces.json (1.9 MB instead of 4.8 MB, the
+first visit's biggest script). A figure with any other trace type fails to draw: add the type
+to traces.json and rebuild (bundle/build.mjs; tests/unit/test_plotly_bundle.py checks both).
 
 Two entry points:
 - `plotly_view(figure, key=..., height=...)`: one figure in its own frame (any page).
@@ -60,7 +65,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import plotly
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
@@ -71,7 +75,9 @@ __all__ = ["COMPONENT_NAME", "Blob", "Click", "Panel", "blob", "clicked", "plotl
            "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
-_SOURCES = ("index.html", "plotly_view.js")
+# plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
+# from bundle/traces.json and committed (the app never needs node).
+_SOURCES = ("index.html", "plotly_view.js", "plotly.min.js")
 # declare_component prefixes the calling module's name.
 COMPONENT_NAME = f"{__name__}.plotly_view"
 _SCENE = re.compile(r"scene\d*")
@@ -288,16 +294,26 @@ def _vector(value: Any) -> dict | None:
     return xyz if all(math.isfinite(v) for v in xyz.values()) else None
 
 
+def bundle_version() -> str:
+    """The plotly.js version in the header of the bundled frontend/plotly.min.js."""
+    with open(_FRONTEND / "plotly.min.js", encoding="utf-8") as f:
+        head = f.read(200)
+    found = re.search(r"plotly\.js v(\S+)", head)
+    if found is None:
+        raise RuntimeError(f"{_FRONTEND / 'plotly.min.js'} has no plotly.js version header.")
+    return found.group(1)
+
+
 @functools.cache
 def _frontend_dir() -> Path:
-    """A directory holding index.html, plotly_view.js and the installed plotly.min.js."""
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    """A directory holding index.html, plotly_view.js and the bundled plotly.min.js."""
     digest = hashlib.sha256()
     for name in _SOURCES:
         digest.update((_FRONTEND / name).read_bytes())
     # The URL of a v1 component does not change between versions, so the script names carry
-    # a version tag: a browser must not run a cached plotly_view.js against a new index.html.
-    tag = f"{plotly.__version__}-{digest.hexdigest()[:12]}"
+    # a version tag: a browser must not run a cached plotly_view.js or plotly.min.js against a
+    # new index.html.
+    tag = f"{bundle_version()}-{digest.hexdigest()[:12]}"
     target = _cache_root() / tag
     if (target / "plotly.min.js").is_file():
         return target
@@ -306,8 +322,8 @@ def _frontend_dir() -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{tag}-", dir=target.parent))
     html = (_FRONTEND / "index.html").read_text(encoding="utf-8").replace("__TAG__", tag)
     (staging / "index.html").write_text(html, encoding="utf-8")
-    shutil.copyfile(_FRONTEND / "plotly_view.js", staging / "plotly_view.js")
-    shutil.copyfile(plotly_js, staging / "plotly.min.js")
+    for name in _SOURCES[1:]:
+        shutil.copyfile(_FRONTEND / name, staging / name)
     try:
         staging.rename(target)
     except OSError:  # another process won the race
