@@ -130,15 +130,16 @@ async def trainer(url: str, deadline: float, stats: Stats) -> None:
 
 
 class Sampler(threading.Thread):
-    """RSS (sum over the processes) and CPU of the server processes, every 0.5 s."""
+    """RSS (sum over the processes) and CPU of the server processes and everything they
+    started (nginx's workers, the trainings' fork server and training processes, which come
+    and go: the process list is taken again at every sample), every 0.5 s."""
 
     def __init__(self, pids: list[int]) -> None:
         super().__init__(daemon=True)
-        self.procs = []
-        for pid in pids:  # nginx's workers and anything a replica started count too
-            with contextlib_suppress():
-                proc = psutil.Process(pid)
-                self.procs += [proc, *proc.children(recursive=True)]
+        self.roots = [psutil.Process(pid) for pid in pids]
+        self.procs: list = []
+        self._cpu_seen: dict[int, float] = {}  # pid -> its CPU seconds at the last sample
+        self._refresh()
         self.rss: list[float] = []
         self._stop_event = threading.Event()
         self._cpu0 = self._cpu()
@@ -146,13 +147,20 @@ class Sampler(threading.Thread):
         self._me0 = sum(self._me.cpu_times()[:2])
         self._t0 = time.monotonic()
 
+    def _refresh(self) -> None:
+        procs = []
+        for root in self.roots:
+            with contextlib_suppress():
+                procs += [root, *root.children(recursive=True)]
+        self.procs = procs
+
     def _cpu(self) -> float:
-        total = 0.0
+        """CPU seconds of every process seen so far (an ended one: its last sample)."""
         for proc in self.procs:
             with contextlib_suppress():
                 times = proc.cpu_times()
-                total += times.user + times.system
-        return total
+                self._cpu_seen[proc.pid] = times.user + times.system
+        return sum(self._cpu_seen.values())
 
     def rss_mb(self) -> float:
         total = 0
@@ -163,6 +171,8 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.wait(0.5):
+            self._refresh()
+            self._cpu()
             self.rss.append(self.rss_mb())
 
     def finish(self) -> dict:

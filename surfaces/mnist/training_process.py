@@ -57,6 +57,10 @@ class Settings:
     nice: int = 10  # added to the child's nice value (0: leave it)
     threads: int = 1  # torch intra-op threads
     pace: float | None = None
+    # While the server computes a page (the shared count is above 0), wait before the next
+    # step in slices of yield_slice, at most yield_at_most per step (surfaces.mnist.jobs).
+    yield_slice: float = 0.002
+    yield_at_most: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -162,16 +166,46 @@ def share(dataset):
     return dataset
 
 
-def main(conn, config, dataset, trainer: bytes | None, settings: Settings) -> None:
+def page_runs_flag():
+    """A shared int for the server's count of page runs in progress (Activity.mirror_to),
+    which training processes read before every step."""
+    return context().RawValue("i", 0)
+
+
+def lower_priority(nice: int) -> str:
+    """This process's CPU priority lowered by nice (0: left alone), as far as the system
+    allows; returns what it became: "idle" (Linux's SCHED_IDLE: it runs only on a core that
+    no other process wants, and any other process takes the core at once when it wakes),
+    "nice" or "unchanged".
+
+    Measured (docs/benchmarks.md): with two trainings merely niced by 10, the students'
+    reruns took longer than with the trainings in the server's own threads. A rerun wakes
+    several threads in turn, and each wake-up could wait for a training's time slice; under
+    SCHED_IDLE it does not."""
+    if nice <= 0:
+        return "unchanged"
+    os.nice(nice)
+    idle = getattr(os, "SCHED_IDLE", None)
+    if idle is not None:
+        try:
+            os.sched_setscheduler(0, idle, os.sched_param(0))
+            return "idle"
+        except OSError:
+            pass
+    return "nice"
+
+
+def main(conn, config, dataset, trainer: bytes | None, settings: Settings,
+         page_runs=None) -> None:
     """The training process: train config on dataset (or resume the pickled trainer) and
-    report over conn until done, stopped or orphaned."""
+    report over conn until done, stopped or orphaned; before every step, give way while
+    page_runs (a page_runs_flag) counts page runs in progress."""
     try:
-        if settings.nice > 0:
-            os.nice(settings.nice)
+        lower_priority(settings.nice)
         torch.set_num_threads(settings.threads)
         model = (pickle.loads(trainer).attach(dataset) if trainer is not None
                  else PairTrainer(config, dataset))  # fmt: skip
-        inbox = _Inbox(conn, settings.pace)
+        inbox = _Inbox(conn, settings, page_runs)
         conn.send(("running",))
         sent, seen = model.step, len(model.history)
 
@@ -202,10 +236,12 @@ def main(conn, config, dataset, trainer: bytes | None, settings: Settings) -> No
 
 
 class _Inbox:
-    """The parent's messages, read without blocking before every step."""
+    """The parent's messages, read without blocking before every step; and the giving way
+    to page runs."""
 
-    def __init__(self, conn, pace: float | None) -> None:
-        self._conn, self._pace, self._stop = conn, pace, False
+    def __init__(self, conn, settings: Settings, page_runs) -> None:
+        self._conn, self._pace, self._stop = conn, settings.pace, False
+        self._settings, self._page_runs = settings, page_runs
 
     def _read(self) -> None:
         try:
@@ -223,7 +259,13 @@ class _Inbox:
         return self._stop
 
     def pace(self) -> float | None:
+        """Read before every step: first give way to page runs, then the pace."""
         self._read()
+        if self._page_runs is not None:
+            deadline = time.monotonic() + self._settings.yield_at_most
+            while (self._page_runs.value > 0 and not self.stop_requested()
+                   and time.monotonic() < deadline):
+                time.sleep(self._settings.yield_slice)
         return self._pace
 
 

@@ -527,6 +527,18 @@ def test_page_runs_are_counted_per_thread_and_released_on_errors():
     assert not pages.busy() and pages.count == 0
 
 
+def test_the_count_is_mirrored_into_shared_memory_for_training_processes():
+    import multiprocessing
+
+    pages, shared = Activity(), multiprocessing.RawValue("i", 0)
+    with pages.running():
+        pages.mirror_to(shared)  # mirrors the count it has now, then every change
+        assert shared.value == 1
+        with pages.running():
+            assert shared.value == 2
+    assert shared.value == 0
+
+
 # --- trainings in processes of their own (surfaces.mnist.training_process) -----------------
 
 
@@ -618,6 +630,8 @@ def test_the_training_process_runs_niced_and_is_gone_when_it_ends(subset):
         assert pid != os.getpid()
         assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(
             os.PRIO_PROCESS, 0) + 7)
+        if hasattr(os, "SCHED_IDLE"):  # runs only where no page run wants the core
+            assert os.sched_getscheduler(pid) == os.SCHED_IDLE
         m.stop("alice", wait=2.0)
         assert m.view("alice").state == jobs.STOPPED and m.training_pids() == []
         assert not alive(pid)
@@ -699,3 +713,28 @@ def test_a_training_process_does_not_run_the_servers_main_script(subset, tmp_pat
         m.shutdown()
     assert sys.modules["__main__"] is page
     assert not marker.exists()
+
+
+def test_a_training_process_gives_way_while_the_server_computes_a_page(subset, monkeypatch):
+    """The server's count of page runs reaches the process through shared memory: while a
+    page run is in progress the process waits up to PROCESS_YIELD_AT_MOST_S a step."""
+    from surfaces.mnist.engine import TrainConfig
+
+    monkeypatch.setattr(jobs, "PROCESS_YIELD_AT_MOST_S", 30.0)
+    pages = Activity()
+    m = process_manager(subset, page_runs=pages)
+    try:
+        m.start("alice", TrainConfig(model="softmax", steps=60_000))
+        assert wait_for(lambda: m.view("alice").step > 20, timeout=60)
+        with pages.running():
+            time.sleep(0.3)  # the step in flight ends and the last report arrives
+            held = m.view("alice").step
+            time.sleep(1.0)
+            assert m.view("alice").step <= held + 1
+        assert wait_for(lambda: m.view("alice").step > held + 50, timeout=10)
+        with pages.running():  # a stop is not held up by giving way
+            t0 = time.monotonic()
+            assert m.stop("alice", wait=2.0).state == jobs.STOPPED
+            assert time.monotonic() - t0 < 2.0
+    finally:
+        m.shutdown()
