@@ -13,7 +13,9 @@ Production settings (PRODUCTION below; `.streamlit/config.toml` still applies fo
 - server.enableXsrfProtection = true; server.maxMessageSize (outgoing messages, MB) and
   server.maxWidgetStateSize (what one client may send in one message, MB) bounded;
 - server.headless, no usage statistics, no file watcher, no welcome banner with URLs;
-- memory freed by closed sessions goes back to the system (malloc_trim every 30 s);
+- closed tabs' sessions are released once their reconnect time (60 s) has passed, and the
+  memory they held goes back to the system (every 30 s, `housekeeping`); Streamlit itself
+  drops an expired session only when another tab disconnects, so a quiet server kept them;
 - what the start imported and built (torch, plotly's validators, ...) is moved out of the
   garbage collector's reach (gc.freeze): a full collection otherwise walks all of it and held
   every thread for up to 354 ms under 40 students (docs/benchmarks.md);
@@ -51,7 +53,7 @@ PRODUCTION: dict[str, object] = {
     # What one client may send in one message: a rerun with every widget is a few kB.
     "server.maxWidgetStateSize": 1,
     # A closed tab's session is kept this long for a reconnect (a phone changing networks),
-    # then released (Streamlit's default is 120 s).
+    # then released (Streamlit's default is 120 s); LSL_SESSION_TTL_S overrides it.
     "server.disconnectedSessionTTL": 60,
     "server.headless": True,
     "server.fileWatcherType": "none",
@@ -118,20 +120,55 @@ def freeze_startup_heap() -> tuple[int, int]:
     return gc.get_freeze_count(), len(gc.get_objects())
 
 
-def return_freed_memory(every_s: float = 30.0) -> None:
-    """Every `every_s` seconds hand free heap pages back to the system (glibc keeps them
-    otherwise; Python's own allocator still keeps what it may reuse)."""
+def release_closed_sessions() -> int:
+    """Shut down and drop the sessions of closed tabs whose reconnect time
+    (server.disconnectedSessionTTL) has passed; returns how many.
+
+    Streamlit 1.67 keeps a closed tab's session in a TTL cache (MemorySessionStorage) that
+    removes expired entries only when written to, i.e. when another tab disconnects: after
+    a class has left, nothing is released. This reaps the cache under the session manager's
+    own lock and shuts each session down as Streamlit does (its media files, its script
+    runner). Streamlit's internals: where they are not what 1.67 has, nothing is done.
+    """
+    from streamlit import runtime  # noqa: PLC0415 - only once the server runs
+
+    if not runtime.exists():
+        return 0
+    manager = getattr(runtime.get_instance(), "_session_mgr", None)
+    lock = getattr(manager, "_storage_lock", None)
+    cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+    if lock is None or not callable(getattr(cache, "expire", None)):
+        return 0
+    with lock:
+        expired = cache.expire()
+    for _, info in expired:
+        info.session.shutdown()
+    return len(expired)
+
+
+def housekeeping(every_s: float = 30.0) -> None:
+    """Every `every_s` seconds: release expired sessions of closed tabs (then collect their
+    garbage), and hand free heap pages back to the system (glibc keeps them otherwise)."""
     try:
         trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        return
+    except (OSError, AttributeError):  # not glibc: no trimming
+        trim = None
 
     def loop() -> None:
         while True:
             time.sleep(every_s)
-            trim(0)
+            try:
+                released = release_closed_sessions()
+            except Exception:  # noqa: BLE001 - housekeeping must not stop; say why
+                LOG.exception("releasing closed sessions failed")
+                released = 0
+            if released:
+                gc.collect()
+                LOG.info("released %d closed session(s)", released)
+            if trim is not None:
+                trim(0)
 
-    threading.Thread(target=loop, name="lsl-malloc-trim", daemon=True).start()
+    threading.Thread(target=loop, name="lsl-housekeeping", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -142,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import bootstrap
 
     flags = {**PRODUCTION, "server.port": args.port, "server.address": args.address}
+    if ttl := os.environ.get("LSL_SESSION_TTL_S"):
+        flags["server.disconnectedSessionTTL"] = int(ttl)
     bootstrap.load_config_options(flag_options={k.replace(".", "_"): v for k, v in flags.items()})
     # Streamlit's loggers are built before the options are read; give them the level now.
     from streamlit import logger as st_logger
@@ -162,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     jobs.get_manager()
     frozen, walked = freeze_startup_heap()
     LOG.info("froze %d start-up objects; a full collection walks %d", frozen, walked)
-    return_freed_memory()
+    housekeeping(float(os.environ.get("LSL_HOUSEKEEPING_S", "30")))
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
     bootstrap.run(str(args.script), False, [], flag_options={})
 

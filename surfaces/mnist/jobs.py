@@ -29,8 +29,11 @@ from __future__ import annotations
 import collections
 import gc
 import os
+import shutil
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -228,6 +231,7 @@ class JobManager:
         self._queue: collections.deque[str] = collections.deque()
         self._running: set[_Job] = set()
         self._data = None
+        self._files: tuple | None = None  # process mode: (data set, its DatasetFiles)
         self._data_lock = threading.Lock()
 
     # -- what a page calls ------------------------------------------------------------
@@ -447,8 +451,7 @@ class JobManager:
 
         with self._data_lock:  # one download for the whole server
             if self._data is None:
-                loaded = self._loader(progress)
-                self._data = training_process.share(loaded) if self.processes else loaded
+                self._data = self._loader(progress)
         with self._lock:
             job.download = None
             job.version += 1
@@ -493,7 +496,7 @@ class JobManager:
         """Load the data (here: one download for the server), start a training process,
         relay its reports into the job until it ends and keep the trainer it hands back;
         True when the job is done."""
-        dataset = self._dataset(job)
+        files = self._dataset_files(job)
         ctx = training_process.context()
         ours, theirs = ctx.Pipe()
         settings = training_process.Settings(
@@ -503,7 +506,7 @@ class JobManager:
         )  # fmt: skip
         process = ctx.Process(
             target=training_process.main,
-            args=(theirs, job.config, dataset, job.trained, settings, self._page_runs_flag),
+            args=(theirs, job.config, files, job.trained, settings, self._page_runs_flag),
             name=f"mnist-train-{job.owner[:8]}",
             daemon=True,
         )
@@ -524,6 +527,16 @@ class JobManager:
                 job.evaluation = end.evaluation
             job.step, job.trained = end.step, end.trainer
         return end.done
+
+    def _dataset_files(self, job: _Job) -> training_process.DatasetFiles:
+        """The server's data set (loaded once) as files that training processes map."""
+        dataset = self._dataset(job)
+        with self._data_lock:
+            if self._files is None or self._files[0] is not dataset:
+                folder = tempfile.mkdtemp(prefix="lsl-mnist-")
+                weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+                self._files = (dataset, training_process.DatasetFiles.write(dataset, folder))
+            return self._files[1]
 
     def _relay(self, job: _Job, conn, process) -> training_process.End:
         """The training process's messages into the job; our stop and pace into it."""

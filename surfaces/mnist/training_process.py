@@ -9,8 +9,10 @@ back to the system when it ends.
 
 The processes are forked from a `forkserver` that imported this module (torch, the engine)
 once, when the server started (`warm_up`): a training starts in milliseconds, and no process
-is forked from the multi-threaded server itself. The data set travels as shared-memory
-tensors (torch.multiprocessing), not copied.
+is forked from the multi-threaded server itself. The data set is written once to .npy files
+that every training process maps (`DatasetFiles`): the pages are shared through the page
+cache, and nothing goes through /dev/shm, which containers keep to 64 MB by default (full
+MNIST as float32 is 220 MB; torch.multiprocessing would put its tensors there).
 
 Protocol, pickled tuples over one `multiprocessing` Pipe:
 - parent -> child: ("stop",) and ("pace", steps_per_s or None);
@@ -33,9 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.multiprocessing  # noqa: F401 - registers the shared-memory tensor pickling
 
 from surfaces.mnist.config import LOSSES
+from surfaces.mnist.data import Dataset
 from surfaces.mnist.engine import PairTrainer, Progress, StepLog
 from surfaces.mnist.evaluation import Evaluation, evaluate
 
@@ -156,14 +158,35 @@ def without_main(launch: Callable[[], None]) -> None:
                 sys.modules["__main__"] = main
 
 
-def share(dataset):
-    """The data set with its tensors moved to shared memory (in place), so that every
-    training process maps the same pages instead of receiving a copy."""
-    for name in ("x_train", "y_train", "x_test", "y_test"):
-        tensor = getattr(dataset, name)
-        if isinstance(tensor, torch.Tensor):
-            tensor.share_memory_()
-    return dataset
+_ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+@dataclass(frozen=True)
+class DatasetFiles:
+    """A data set's tensors as .npy files in `folder`, and its other fields; small to send."""
+
+    folder: str
+    fields: dict
+
+    @classmethod
+    def write(cls, dataset, folder: str | os.PathLike) -> DatasetFiles:
+        """Write dataset's tensors into folder (created; the caller removes it)."""
+        os.makedirs(folder, exist_ok=True)
+        fields = {}
+        for name, value in vars(dataset).items():
+            if name in _ARRAYS:
+                np.save(os.path.join(folder, f"{name}.npy"), np.asarray(value))
+            else:
+                fields[name] = value
+        return cls(os.fspath(folder), fields)
+
+    def open(self, kind):
+        """A `kind` (the data set's class) whose tensors map the files: copy-on-write, so
+        the pages stay shared until written (training never writes them)."""
+        arrays = {name: torch.from_numpy(np.load(os.path.join(self.folder, f"{name}.npy"),
+                                                 mmap_mode="c"))
+                  for name in _ARRAYS}  # fmt: skip
+        return kind(**arrays, **self.fields)
 
 
 def page_runs_flag():
@@ -195,12 +218,13 @@ def lower_priority(nice: int) -> str:
     return "nice"
 
 
-def main(conn, config, dataset, trainer: bytes | None, settings: Settings,
+def main(conn, config, files: DatasetFiles, trainer: bytes | None, settings: Settings,
          page_runs=None) -> None:
-    """The training process: train config on dataset (or resume the pickled trainer) and
-    report over conn until done, stopped or orphaned; before every step, give way while
-    page_runs (a page_runs_flag) counts page runs in progress."""
+    """The training process: train config on the data set in files (or resume the pickled
+    trainer) and report over conn until done, stopped or orphaned; before every step, give
+    way while page_runs (a page_runs_flag) counts page runs in progress."""
     try:
+        dataset = files.open(Dataset)
         lower_priority(settings.nice)
         torch.set_num_threads(settings.threads)
         model = (pickle.loads(trainer).attach(dataset) if trainer is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -112,3 +113,25 @@ def test_an_oversized_message_closes_that_connection_only(prod):
     code, run = arun(scenario())
     assert code == 1009  # Message Too Big
     assert run.exceptions == [] and run.errors == []
+
+
+def test_closed_tabs_sessions_are_released_once_their_reconnect_time_is_over(serve):
+    """Streamlit drops an expired session of a closed tab only when another tab disconnects;
+    the production start's housekeeping releases them on a quiet server too."""
+    server = serve(env={"LSL_SESSION_TTL_S": "2", "LSL_HOUSEKEEPING_S": "1"})
+
+    async def scenario():
+        tabs = [Tab(server.url) for _ in range(3)]
+        for tab in tabs:
+            await tab.open()
+        for tab in tabs:
+            await tab.close()
+
+    arun(scenario())
+    deadline = time.monotonic() + 30
+    released = 0
+    while time.monotonic() < deadline and released < 3:
+        released = sum(int(n) for n in re.findall(r"released (\d+) closed session", server.log()))
+        time.sleep(0.5)
+    assert released == 3, server.log()[-3000:]
+    assert "releasing closed sessions failed" not in server.log()
