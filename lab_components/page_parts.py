@@ -3,7 +3,8 @@ the link that opens the lab with given settings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -43,3 +44,19 @@ def open_in_lab(query: Mapping[str, str]) -> None:
 def projector_css(on: bool) -> None:
     if on:
         st.html("<style>.stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}</style>")
+
+
+def built_once(name: str, source: object, lang: str, build: Callable[[], Any]) -> Any:
+    """build() for this session, again only when `source` (an immutable value, compared by
+    identity) or the language changed since the last call under `name`.
+
+    For figures a polling fragment draws from a read-out that changes every few seconds:
+    building them (and their JSON, the digit grid's images) on every poll cost the server as
+    much as several students' slider moves (docs/benchmarks.md)."""
+    slot = f"_built_once_{name}"
+    held = st.session_state.get(slot)
+    if held is not None and held[0] is source and held[1] == lang:
+        return held[2]
+    value = build()
+    st.session_state[slot] = (source, lang, value)
+    return value

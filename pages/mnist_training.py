@@ -21,8 +21,9 @@ import streamlit as st
 from lab_components.lang import current as current_language
 from lab_components.lang import t
 from lab_components.navigation import ensure_routed
-from lab_components.page_parts import open_in_lab
+from lab_components.page_parts import built_once, open_in_lab
 from lab_components.plotly_view import clicked, plotly_view
+from lab_components.plotly_view.encoding import figure_json
 from lab_components.settings_ui import PageState
 from surfaces.mnist import config as C
 from surfaces.mnist import curves, figures, jobs, margins, story
@@ -197,9 +198,9 @@ def results_panel() -> None:
     shares = {loss: f"{100 * record.metrics[loss]['flat_share']:.1f}" for loss in C.LOSSES}
     st.markdown(t("mnist.margins.explain", step=f"{record.step:,}", ce=shares["cross_entropy"],
                   mse=shares["mse"]))
-    plotly_view(figures.margin_histograms(counts=record.margin_counts,
-                                          edges=margins.MARGIN_BINS, lang=lang),
-                key="mnist_margins", height=340)
+    plotly_view(built_once("margins", record, lang, lambda: figure_json(
+        figures.margin_histograms(counts=record.margin_counts, edges=margins.MARGIN_BINS,
+                                  lang=lang))), key="mnist_margins", height=340)
     evaluation = view.evaluation
     if evaluation is None:
         return
@@ -210,19 +211,26 @@ def results_panel() -> None:
         run = st.radio(t("mnist.lab_run"), ("mse", "cross_entropy"), horizontal=True,
                        key="mnist_lab_run", format_func=lambda loss: t(f"loss.{loss}"))
         st.caption(t("mnist.click_digit"))
-        grid = figures.digit_grid(images=evaluation.images, labels=evaluation.labels,
-                                  predictions=evaluation.predictions, lang=lang)
-        plotly_view(grid, key="mnist_grid", height=grid.layout.height, clicks=True)
+        grid, height = built_once("grid", evaluation, lang, lambda: _json_and_height(
+            figures.digit_grid(images=evaluation.images, labels=evaluation.labels,
+                               predictions=evaluation.predictions, lang=lang)))
+        plotly_view(grid, key="mnist_grid", height=height, clicks=True)
         click = clicked("mnist_grid")
         picked = click.customdata if click is not None else None
         if isinstance(picked, int) and 0 <= picked < len(evaluation.labels):
             open_in_lab(evaluation.lab_link(run, picked))
     with matrices:
-        fig = figures.confusion_matrices(confusion=evaluation.confusion, lang=lang)
-        plotly_view(fig, key="mnist_confusion", height=fig.layout.height)
+        fig, height = built_once("confusion", evaluation, lang, lambda: _json_and_height(
+            figures.confusion_matrices(confusion=evaluation.confusion, lang=lang)))
+        plotly_view(fig, key="mnist_confusion", height=height)
     with per_digit:
-        fig = figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy(), lang=lang)
-        plotly_view(fig, key="mnist_per_class", height=fig.layout.height)
+        fig, height = built_once("per_class", evaluation, lang, lambda: _json_and_height(
+            figures.per_class_accuracy(accuracy=evaluation.per_class_accuracy(), lang=lang)))
+        plotly_view(fig, key="mnist_per_class", height=height)
+
+
+def _json_and_height(fig) -> tuple[str, int]:
+    return figure_json(fig), fig.layout.height
 
 
 # -- the page ----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lab_components.plotly_view.encoding import figure_json, traces_json
+from lab_components.plotly_view.encoding import figure_json, share_arrays, traces_json
 
 __all__ = ["COMPONENT_NAME", "Blob", "Click", "Panel", "blob", "clicked", "plotly_panels",
            "plotly_view"]
@@ -228,10 +228,12 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     blobs = {d: b.json for d, b in bases.items() if d not in sent or d in missing}
     st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
         -SENT_MEMORY:]
+    blobs, arrays = share_arrays(blobs)
     component = components.declare_component("plotly_view", path=str(_frontend_dir()))
     out = component(
         panels=[_panel_args(p) for p in panels],
         blobs=blobs,
+        arrays=arrays,
         camera=clean_cameras(camera),
         key=key,
         default=None,

@@ -9,7 +9,9 @@ surface needs no more than 7 significant digits on screen, and it halves the pay
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,12 @@ _DTYPES = {
     "i1": "<i1", "u1": "<u1", "u1c": "<u1", "i2": "<i2", "u2": "<u2",
     "i4": "<i4", "u4": "<u4", "f4": "<f4", "f8": "<f8",
 }  # fmt: skip
+
+# share_arrays: base64 arrays at least this long that recur across the blobs of one message
+# go once, as "arrays"; the blobs name them ("bref") instead.
+_MIN_SHARED_CHARS = 4_096
+_BDATA = re.compile(rf'"bdata":"([A-Za-z0-9+/=]{{{_MIN_SHARED_CHARS},}})"')
+_BREF = re.compile(r'"bref":"([0-9a-f]{16})"')
 
 # Lists shorter than this stay lists: short numeric lists in traces are often plotly
 # "info arrays" (e.g. a domain [0, 0.5]) that plotly.js does not accept as typed arrays.
@@ -123,3 +131,30 @@ def decode(arr: Any) -> np.ndarray:
 def parse(spec: str) -> dict:
     """The figure dict of a Plotly JSON string."""
     return json.loads(spec)
+
+
+def share_arrays(blobs: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(blobs, arrays): a long base64 array that appears more than once in the JSON of the
+    blobs goes once in `arrays` (name -> base64) and each place holds {"bref": name} instead
+    of {"bdata": ...} (e.g. the lab's 3-D view and its maps draw the same two surfaces).
+    Blobs with no shared array are returned as they are."""
+    counts: dict[str, int] = {}
+    for text in blobs.values():
+        for data in _BDATA.findall(text):
+            counts[data] = counts.get(data, 0) + 1
+    shared = {data: hashlib.sha1(data.encode("ascii")).hexdigest()[:16]
+              for data, n in counts.items() if n > 1}  # fmt: skip
+    if not shared:
+        return blobs, {}
+
+    def named(match: re.Match) -> str:
+        name = shared.get(match.group(1))
+        return match.group(0) if name is None else f'"bref":"{name}"'
+
+    return ({digest: _BDATA.sub(named, text) for digest, text in blobs.items()},
+            {name: data for data, name in shared.items()})  # fmt: skip
+
+
+def resolve_arrays(text: str, arrays: dict[str, str]) -> str:
+    """A blob's JSON with every {"bref": name} of share_arrays back to {"bdata": ...}."""
+    return _BREF.sub(lambda m: f'"bdata":"{arrays[m.group(1)]}"', text) if arrays else text

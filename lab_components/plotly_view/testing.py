@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lab_components.plotly_view.encoding import decode
+from lab_components.plotly_view.encoding import decode, resolve_arrays
 
 __all__ = ["figures_in", "decode", "component_args"]
 
@@ -46,6 +46,7 @@ def figures_in(at: Any) -> list[dict]:
                     text = args.get("blobs", {}).get(digest) or lookup(digest)
                     if text is None:
                         raise LookupError(f"base traces {digest} are no longer known")
+                    text = resolve_arrays(text, args.get("arrays", {}))
                     base = json.loads(text)
                     base = {"data": base} if isinstance(base, list) else base
                     figure = {**figure,

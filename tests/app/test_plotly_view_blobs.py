@@ -97,3 +97,31 @@ def test_a_blob_still_held_is_found_however_many_were_made_since():
     for k in range(_REGISTRY_SIZE + 5):
         blob(f'[{{"type": "scatter", "y": [{k}]}}]')
     assert lookup(held.digest) == held.json
+
+
+SHARED = """
+import numpy as np, plotly.graph_objects as go, streamlit as st
+from lab_components.plotly_view import Panel, blob, plotly_panels
+z = np.sin(np.arange(101 * 101.0)).reshape(101, 101) + st.slider("shift", 0, 3, 0, key="s")
+plotly_panels([Panel(go.Figure(), 300, blob(go.Figure(go.Surface(z=z)))),
+               Panel(go.Figure(), 200, blob(go.Figure(go.Heatmap(z=z, showscale=False))))],
+              key="view")
+"""
+
+
+def test_an_array_two_bases_share_goes_once_per_message():
+    """The lab's 3-D view and its maps draw the same surfaces: one copy on the wire."""
+    at = AppTest.from_string(SHARED)
+    args = run(at)
+    assert len(args["blobs"]) == 2 and len(args["arrays"]) == 1
+    (data,) = args["arrays"].values()
+    assert len(data) > 101 * 101 * 4  # the float32 surface, base64
+    wire = json.dumps(args)
+    assert wire.count(data) == 1
+    surface, heat = (fig["data"][0]["z"] for fig in figures_in(at))
+    np.testing.assert_array_equal(decode(surface), decode(heat))
+    assert decode(surface).shape == (101, 101)
+    at.slider(key="s").set_value(1)
+    again = run(at)  # new surfaces: both bases again, the array once
+    assert len(again["blobs"]) == 2 and len(again["arrays"]) == 1
+    assert run(at)["arrays"] == {}  # nothing new to send

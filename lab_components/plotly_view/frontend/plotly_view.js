@@ -8,7 +8,8 @@
  *   Streamlit -> iframe  {type: "streamlit:render", args, dfs, disabled, theme}
  * Streamlit sends `render` after componentReady and again whenever the JSON args change.
  *
- * args: {panels: [{figure, height, base, narrow}], blobs: {digest: JSON of traces}, camera}.
+ * args: {panels: [{figure, height, base, narrow}], blobs: {digest: JSON of traces},
+ *   arrays: {name: base64} (long arrays the blobs share, named by "bref"), camera}.
  * Each panel is a div stacked in this one frame (one Plotly runtime for the page). A panel's
  * `base` names a blob: big traces (surfaces) parsed once, their arrays decoded once into
  * typed arrays, and handed to Plotly as the very same objects on every draw, so
@@ -265,11 +266,21 @@
     return out;
   }
 
-  function storeBlobs(given) {
+  // A long array that several blobs of one message share comes once, in `arrays`; the
+  // blobs name it: {"dtype", "bref": name, "shape"} (encoding.share_arrays).
+  function withArrays(text, arrays) {
+    if (!arrays || text.indexOf('"bref":"') < 0) return text;
+    return text.replace(/"bref":"([0-9a-f]{16})"/g, function (all, name) {
+      if (typeof arrays[name] !== "string") throw new Error("shared array " + name + " missing");
+      return '"bdata":"' + arrays[name] + '"';
+    });
+  }
+
+  function storeBlobs(given, arrays) {
     Object.keys(given || {}).forEach(function (digest) {
       if (blobs.has(digest)) return;
       try {
-        var parsed = JSON.parse(given[digest]);
+        var parsed = JSON.parse(withArrays(given[digest], arrays));
         var fig = Array.isArray(parsed) ? { data: parsed } : parsed;
         // The layout is kept as JSON: Plotly writes into the layout it is given.
         blobs.set(digest, {
@@ -562,7 +573,7 @@
   }
 
   function onRender(args) {
-    storeBlobs(args.blobs);
+    storeBlobs(args.blobs, args.arrays);
     var given = Array.isArray(args.panels) ? args.panels : [];
     given.forEach(function (a, i) {
       var p = panels[i];
