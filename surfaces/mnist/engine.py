@@ -35,8 +35,8 @@ __all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "Ste
 
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
 # Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
-# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23 (evening):
-# softmax regression 1.13-1.15x, the MLPs 0.95-1.06x: under the bar for every model.
+# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23, 20:27 UTC:
+# softmax regression 1.01-1.06x, the MLPs 1.05-1.10x: under the bar for every model.
 GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
 
 
@@ -147,6 +147,7 @@ class PairTrainer:
         self._step = 0
         self._batch = 0  # batches done in the current epoch of the data
         self._order: torch.Tensor | None = None
+        self._labels = torch.empty(0, dtype=torch.int64)  # y_train in the order of _order
         self._seconds = 0.0
         self._token = 0  # bumped by run(): an older run() generator stops when it sees this
 
@@ -235,30 +236,31 @@ class PairTrainer:
     def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         if self._order is None or self._batch == self.batches_per_epoch:
             self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
+            self._labels = self.data.y_train.index_select(0, self._order)  # the epoch's, in order
             self._batch = 0
         size = self.config.batch_size
-        index = self._order[self._batch * size : (self._batch + 1) * size]
+        batch = slice(self._batch * size, (self._batch + 1) * size)
         self._batch += 1
         # index_select, not x[index]: a plain row gather, several times faster for a batch.
-        return self.data.x_train.index_select(0, index), self.data.y_train.index_select(0, index)
+        return self.data.x_train.index_select(0, self._order[batch]), self._labels[batch]
 
     def _train_step(self) -> None:
         x, y = self._next_batch()
         activation = self.config.activation
         if self.gradients == "autograd":
-            logits, _ = models.forward(self._params, x, activation)
-            # unbind, not logits[run]: one backward node that stacks the runs' gradients,
-            # where a select per run would each scatter into a zero (R, B, 10) and then add.
-            per_run = logits.unbind(0)
+            logits, axis = models.training_logits(self._params, x, activation)
+            per_run = logits.unbind(axis)  # one backward node that stacks the runs' gradients
             losses = [models.AUTOGRAD_LOSSES[name](per_run[run], y)
                       for run, name in enumerate(LOSSES)]  # fmt: skip
             for p in self._params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            # the runs share no weights: each gets its own gradient
+            # the runs share no weights: each gets its own gradient. backward, not
+            # torch.autograd.grad, whose Python side costs more than the accumulation it skips.
             sum(losses[1:], losses[0]).backward()
         else:
             with torch.no_grad():
                 logits, inputs = models.forward(self._params, x, activation)
+                axis = 0
                 grad_logits = torch.empty_like(logits)
                 losses = [torch.empty(())] * len(LOSSES)
                 for run, name in enumerate(LOSSES):
@@ -271,10 +273,11 @@ class PairTrainer:
             w, b = self._params[-2].grad, self._params[-1].grad
             norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
                                torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
-            correct = logits.argmax(dim=-1).eq(y).sum(dim=-1)
-            rows, k = self._log_rows, self._step  # torch views of the float64 log arrays
-            rows[0, k], rows[1, k], rows[2, k] = torch.stack(losses), correct, norm
-        self.log.accuracy[k] /= len(y)  # correct / batch in float64, as a count divides
+            labels = y[:, None] if axis else y
+            correct = logits.argmax(dim=-1).eq(labels).sum(dim=1 - axis)
+            k = self._step  # one write of column k of the float64 log's torch view
+            self._log_rows[:, k] = torch.stack([torch.stack(losses), correct, norm])
+        self.log.accuracy[k] /= y.shape[0]  # correct / batch in float64, as a count divides
         self._step += 1
 
     # --- evaluation ------------------------------------------------------------------------
@@ -304,8 +307,12 @@ class PairTrainer:
                 for run, name in enumerate(LOSSES):  # chunk means, weighted by size
                     loss_sum[run] += models.LOSSES_FROM_LOG_P[name](log_p[run], target) * len(ys)
                 parts.append(margins.margins(z, ys))
-                flat += margins.in_flat_zone(z, ys).sum(dim=-1)
-                correct += z.argmax(dim=-1).eq(ys).sum(dim=-1)
+                right = z.argmax(dim=-1).eq(ys)
+                correct += right.sum(dim=-1)
+                # margins.in_flat_zone from the softmax and argmax at hand, not computed again
+                p = log_p.exp()
+                ratio = margins.softmax_gradient_ratio(p, p - target)
+                flat += (~right & (ratio < margins.FLAT_RATIO)).sum(dim=-1)
         n = max(len(y), 1)
         every = torch.cat(parts, dim=-1).double().numpy() if parts else np.zeros((len(LOSSES), 0))
         out = {}
@@ -400,10 +407,14 @@ class PairTrainer:
 
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
-    """torch.optim.SGD or torch.optim.Adam (PyTorch's defaults besides lr) over the stack."""
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.lr)
-    return torch.optim.Adam(params, lr=config.lr)
+    """torch.optim.SGD or torch.optim.Adam (PyTorch's defaults besides lr) over the stack.
+
+    foreach=True: one torch._foreach_* call per update for all tensors, where the CPU default
+    is a Python loop over them; the same arithmetic, bit for bit (tests/unit/test_mnist_engine.py).
+    Not fused=True: CPU fused Adam rounds differently.
+    """
+    optimizer = torch.optim.SGD if config.optimizer == "sgd" else torch.optim.Adam
+    return optimizer(params, lr=config.lr, foreach=True)
 
 
 def _with(event: Progress, **changes) -> Progress:

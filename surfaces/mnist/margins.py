@@ -43,9 +43,13 @@ def gradient_ratio(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     onehot) through the softmax Jacobian (models.mse_softmax), both per image.
     """
     p = models.log_softmax(logits.double()).exp()
-    g_ce = p - models.one_hot(y, p)
-    g_mse = models.mse_softmax_grad(p, g_ce)
-    return g_mse.norm(dim=-1) / g_ce.norm(dim=-1).clamp_min(1e-300)
+    return softmax_gradient_ratio(p, p - models.one_hot(y, p))
+
+
+def softmax_gradient_ratio(p: torch.Tensor, err: torch.Tensor) -> torch.Tensor:
+    """gradient_ratio from each image's softmax p and error p - onehot (..., M, K) float64 (the
+    error is cross-entropy's gradient), for a caller that has them already: (..., M)."""
+    return models.mse_softmax_grad(p, err).norm(dim=-1) / err.norm(dim=-1).clamp_min(1e-300)
 
 
 def in_flat_zone(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

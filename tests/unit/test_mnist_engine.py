@@ -285,6 +285,59 @@ def test_log_softmax_matches_torch_for_any_logits(scale):
     assert torch.isfinite(models.log_softmax(logits.float())).all()
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_one_hot_is_torchs_one_hot_in_the_given_dtype(dtype):
+    y = torch.tensor([3, 0, 9, 3])
+    got = models.one_hot(y, torch.empty(2, 4, 10, dtype=dtype))
+    assert got.dtype == dtype
+    torch.testing.assert_close(got, F.one_hot(y, 10).to(dtype), rtol=0, atol=0)
+    got[0, 3] = 5.0  # a new tensor each call: writing it leaves the kept identity alone
+    assert models.one_hot(y, got)[0, 3] == 1.0
+
+
+@pytest.mark.parametrize("model", ["softmax", "mlp", "deep"])
+def test_training_logits_are_forwards_logits_bit_for_bit(model):
+    """The training step's logits, split on their run axis, are evaluation's, not merely close."""
+    gen = torch.Generator().manual_seed(4)
+    weights = models.init_weights(models.layer_sizes(model), "normal", 0.5, gen)
+    params = models.stack_runs(weights, 2)
+    params[0] = params[0] + torch.randn(params[0].shape, generator=gen)  # runs differ
+    x = torch.rand(7, models.INPUTS, generator=gen)
+    logits, axis = models.training_logits(params, x, "relu")
+    assert torch.equal(torch.stack(logits.unbind(axis)), models.forward(params, x, "relu")[0])
+
+
+def test_the_gradient_ratio_from_a_softmax_at_hand_is_gradient_ratio_bit_for_bit():
+    gen = torch.Generator().manual_seed(9)
+    logits = torch.randn(2, 50, 10, generator=gen) * 8
+    y = torch.randint(0, 10, (50,), generator=gen)
+    p = models.log_softmax(logits.double()).exp()
+    got = margins.softmax_gradient_ratio(p, p - models.one_hot(y, p))
+    torch.testing.assert_close(got, margins.gradient_ratio(logits, y), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_engines_optimizer_is_torchs_foreach_and_steps_as_the_default_bit_for_bit(optimizer):
+    """make_optimizer asks for foreach=True (one _foreach_ call for all tensors; on the CPU the
+    default is a Python loop over them): the weights after several steps are the loop's."""
+    config = TrainConfig(model="mlp", optimizer=optimizer, lr=0.01)
+    gen = torch.Generator().manual_seed(3)
+    start = [torch.randn(2, 5, 7, generator=gen), torch.randn(2, 1, 5, generator=gen)]
+    ours = [p.clone().requires_grad_() for p in start]
+    loop = [p.clone().requires_grad_() for p in start]
+    cls = torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam
+    opt_ours, opt_loop = engine.make_optimizer(config, ours), cls(loop, lr=0.01, foreach=False)
+    assert type(opt_ours) is cls and opt_ours.defaults["foreach"] is True
+    for _ in range(6):
+        grads = [torch.randn(p.shape, generator=gen) for p in start]
+        for params, opt in ((ours, opt_ours), (loop, opt_loop)):
+            for p, g in zip(params, grads, strict=True):
+                p.grad = g.clone()
+            opt.step()
+    for a, b in zip(ours, loop, strict=True):
+        assert torch.equal(a, b)
+
+
 def test_margins_and_flat_zone_of_stacked_runs_equal_each_run_alone():
     """Evaluation hands every run's logits (R, M, K) at once; run r's row must be what run r's
     (M, K) alone gives, so no run reads another's labels or logits."""
