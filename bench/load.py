@@ -358,7 +358,8 @@ def report(result: dict, load_before: tuple) -> str:
         "train the deeper MLP on the subset (LSL_MAX_TRAININGS=2 unless the row says 1, "
         "the default). Latency: from sending the rerun to the server's script_finished; "
         "bytes: what the websocket delivered per move, with the browser's message cache "
-        "emulated. Server CPU sums the replicas' and nginx's processes (100 % = one core); "
+        "emulated. Server CPU and RSS sum the replicas', nginx's and the processes they "
+        "start (the trainings' fork server and training processes; 100 % = one core); "
         "students' CPU is the load generator's own, on the same cores, so every row "
         "shares 2 cores between the servers and 10-120 simulated students.",
         "",

@@ -45,6 +45,13 @@ THIRD_PARTY = (
     "torch.nn.functional",
     "torch.optim",
     "PIL.Image",
+    # the MNIST trainings' processes (surfaces.mnist.training_process): the page's first
+    # call of jobs.get_manager() starts the fork server; a Train starts a process
+    "multiprocessing.connection",
+    "multiprocessing.forkserver",
+    "multiprocessing.heap",
+    "multiprocessing.popen_forkserver",
+    "multiprocessing.sharedctypes",
     "streamlit.components.v1",
     "streamlit.components.v1.component_arrow",
     "streamlit.material_icon_names",
