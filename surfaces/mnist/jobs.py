@@ -546,8 +546,7 @@ class JobManager:
             before = job.seconds
             log = StepLog.empty(job.total_steps, len(LOSSES))  # written as updates arrive
             if job.log is not None:
-                rows = training_process.log_rows(job.log, 0, len(job.log.loss))
-                log.rows()[:, : rows.shape[1]] = torch.from_numpy(rows)
+                _write_rows(log, 0, training_process.log_rows(job.log, 0, len(job.log.loss)))
             history = job.history
         stop_sent, pace_sent = False, job.pace
         try:
@@ -570,7 +569,7 @@ class JobManager:
                         job.version += 1
                 elif kind == "update":
                     update = body[0]
-                    log.rows()[:, update.first : update.step] = torch.from_numpy(update.rows)
+                    _write_rows(log, update.first, update.rows)
                     history = history + update.history
                     self._record(job, update.step, log.head(update.step), history,
                                  update.evaluation, started, before)  # fmt: skip
@@ -594,13 +593,9 @@ class JobManager:
         return job.pace
 
     def _give_way(self, job: _Job) -> None:
-        """Before a step: while give_way_to() says pages are being computed, sleep (no GIL,
-        no core) in slices, at most YIELD_AT_MOST_S, and not once the job is to stop. The
-        students' slider moves go first; the training still advances."""
-        deadline = time.monotonic() + YIELD_AT_MOST_S
-        while (self._give_way_to() and not job.stop_requested
-               and time.monotonic() < deadline):
-            time.sleep(YIELD_SLICE_S)
+        """Before a step: give way while give_way_to() says pages are being computed."""
+        training_process.give_way(self._give_way_to, lambda: job.stop_requested,
+                                  YIELD_AT_MOST_S, YIELD_SLICE_S)
 
     def _evaluate(self, job: _Job, step: int) -> Evaluation:
         return evaluate(job.trainer, step, LOSSES)
@@ -628,6 +623,12 @@ class JobManager:
             pace=job.pace,
             version=job.version,
         )
+
+
+def _write_rows(log: StepLog, first: int, rows) -> None:
+    """Write (3, n, runs) rows (loss, accuracy, grad_norm) into log from row `first` on."""
+    last = first + rows.shape[1]
+    log.loss[first:last], log.accuracy[first:last], log.grad_norm[first:last] = rows
 
 
 class _Cancelled(Exception):

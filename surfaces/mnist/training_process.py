@@ -180,13 +180,13 @@ class DatasetFiles:
                 fields[name] = value
         return cls(os.fspath(folder), fields)
 
-    def open(self, kind):
-        """A `kind` (the data set's class) whose tensors map the files: copy-on-write, so
-        the pages stay shared until written (training never writes them)."""
+    def open(self) -> Dataset:
+        """The data set, its tensors mapping the files copy-on-write: the pages stay shared
+        until written (training never writes them)."""
         arrays = {name: torch.from_numpy(np.load(os.path.join(self.folder, f"{name}.npy"),
                                                  mmap_mode="c"))
                   for name in _ARRAYS}  # fmt: skip
-        return kind(**arrays, **self.fields)
+        return Dataset(**arrays, **self.fields)
 
 
 def page_runs_flag():
@@ -224,7 +224,7 @@ def main(conn, config, files: DatasetFiles, trainer: bytes | None, settings: Set
     trainer) and report over conn until done, stopped or orphaned; before every step, give
     way while page_runs (a page_runs_flag) counts page runs in progress."""
     try:
-        dataset = files.open(Dataset)
+        dataset = files.open()
         lower_priority(settings.nice)
         torch.set_num_threads(settings.threads)
         model = (pickle.loads(trainer).attach(dataset) if trainer is not None
@@ -286,11 +286,19 @@ class _Inbox:
         """Read before every step: first give way to page runs, then the pace."""
         self._read()
         if self._page_runs is not None:
-            deadline = time.monotonic() + self._settings.yield_at_most
-            while (self._page_runs.value > 0 and not self.stop_requested()
-                   and time.monotonic() < deadline):
-                time.sleep(self._settings.yield_slice)
+            give_way(lambda: self._page_runs.value > 0, self.stop_requested,
+                     self._settings.yield_at_most, self._settings.yield_slice)
         return self._pace
+
+
+def give_way(busy: Callable[[], bool], stopping: Callable[[], bool], at_most: float,
+             slice_s: float) -> None:
+    """Before a training step: while busy() (pages being computed), sleep in slices (no GIL,
+    no core), at most at_most seconds, and not once stopping(). The students' slider moves
+    go first; the training still advances."""
+    deadline = time.monotonic() + at_most
+    while busy() and not stopping() and time.monotonic() < deadline:
+        time.sleep(slice_s)
 
 
 def one_line(exc: BaseException) -> str:

@@ -744,13 +744,12 @@ def test_the_data_set_reaches_training_processes_as_mapped_files_not_shared_memo
                                                                                  tmp_path):
     """Containers keep /dev/shm to 64 MB; full MNIST as float32 is 220 MB. The data set goes
     to .npy files that each process maps copy-on-write."""
-    from surfaces.mnist.data import Dataset
     from surfaces.mnist.training_process import DatasetFiles
 
     files = DatasetFiles.write(subset, tmp_path / "data")
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
         "x_test.npy", "x_train.npy", "y_test.npy", "y_train.npy"]
-    opened = files.open(Dataset)
+    opened = files.open()
     for name in ("x_train", "y_train", "x_test", "y_test"):
         assert torch.equal(getattr(opened, name), getattr(subset, name))
         assert not getattr(opened, name).is_shared()
