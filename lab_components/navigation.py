@@ -18,6 +18,7 @@ Two guards close this:
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 from collections.abc import Callable, Iterator
@@ -27,9 +28,11 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
 from lab_components import widget_guard
+from lab_components.lang import current as current_language
 from lab_components.lang import picker, t
 from surfaces.activity import PAGE_RUNS
 
@@ -65,13 +68,29 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def _st_pages() -> dict[str, st.Page]:
-    """file -> st.Page, in the order of PAGES."""
-    out = {}
-    for spec in PAGES:
-        url_path = "" if spec.default else spec.url_path
-        out[spec.file] = st.Page(spec.file, title=t(spec.title_key), icon=spec.icon,
-                                 url_path=url_path or None, default=spec.default)
-    return out
+    """file -> st.Page, in the order of PAGES: copies of pages built once per language and
+    app folder.
+
+    st.Page resolves its file on the disk: some 35 stat calls for the seven pages on every
+    run, each of which lets go of the GIL, where a busy server then waits to get it back.
+    Each run gets copies, because st.navigation marks the page it returns as runnable and
+    its run() clears the mark: two sessions must not share one object."""
+    ctx = get_script_run_ctx()
+    folder = str(ctx.pages_manager.main_script_parent) if ctx is not None else ""
+    key = (current_language(), folder)
+    built = _PAGE_TEMPLATES.get(key)
+    if built is None:
+        built = {}
+        for spec in PAGES:
+            url_path = "" if spec.default else spec.url_path
+            built[spec.file] = st.Page(spec.file, title=t(spec.title_key), icon=spec.icon,
+                                       url_path=url_path or None, default=spec.default)
+        _PAGE_TEMPLATES[key] = built
+    return {file: copy.copy(page) for file, page in built.items()}
+
+
+# (language, app folder) -> file -> st.Page, as _st_pages() built them (never run)
+_PAGE_TEMPLATES: dict[tuple[str, str], dict[str, st.Page]] = {}
 
 
 def run_app() -> None:

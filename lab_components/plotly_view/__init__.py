@@ -68,6 +68,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit import runtime
 
 from lab_components.plotly_view.encoding import figure_json, share_arrays, traces_json
 
@@ -229,8 +230,7 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
         -SENT_MEMORY:]
     blobs, arrays = share_arrays(blobs)
-    component = components.declare_component("plotly_view", path=str(_frontend_dir()))
-    out = component(
+    out = _component()(
         panels=[_panel_args(p) for p in panels],
         blobs=blobs,
         arrays=arrays,
@@ -304,6 +304,25 @@ def bundle_version() -> str:
     if found is None:
         raise RuntimeError(f"{_FRONTEND / 'plotly.min.js'} has no plotly.js version header.")
     return found.group(1)
+
+
+def _component() -> Any:
+    """The component, declared once per Streamlit runtime (where it is registered).
+
+    declare_component looks up its caller's module (inspect.getmodule: a walk over
+    sys.modules with stat calls) and registers anew: a few milliseconds of the GIL that
+    every run paid when the call was made per run."""
+    registry = runtime.get_instance().component_registry if runtime.exists() else None
+    held_registry, component = _DECLARED
+    if component is None or held_registry is not registry:
+        component = components.declare_component("plotly_view", path=str(_frontend_dir()))
+        _DECLARED[:] = [registry, component]
+    return component
+
+
+# [the runtime's component registry (None in bare mode and AppTest), our component as
+# declared there]: a server has one runtime, AppTest makes one per test
+_DECLARED: list[Any] = [None, None]
 
 
 @functools.cache
