@@ -43,6 +43,14 @@ def test_the_start_up_heap_is_out_of_the_collectors_way(prod):
     assert walked < frozen / 20
 
 
+def test_the_server_runs_on_uvloop(prod):
+    """uvloop (a dependency): Streamlit serves on it when installed, with less server CPU
+    per slider move; an install that lost it falls back to asyncio's loop silently."""
+    assert re.search(r"event loop: uvloop \d", prod.log()), prod.log()[-2000:]
+    maps = Path(f"/proc/{prod.proc.pid}/maps").read_text()
+    assert "/uvloop/loop." in maps  # the extension is loaded in the server process
+
+
 def test_the_browser_is_told_viewer_toolbar_no_usage_stats_no_run_on_save(prod):
     async def config():
         tab = Tab(prod.url)
