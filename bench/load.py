@@ -249,6 +249,7 @@ def run_load(url: str, pids: list[int], *, students: int, trainers: int = 0,
         "trainers_seen_training": stats.trainers_training,
         "load_avg_1min_end": round(os.getloadavg()[0], 1),  # other jobs on the machine
         **server,
+        "move_s": stats.moves,  # every slider rerun, for pooling (not written to the doc)
     }
 
 
@@ -306,6 +307,7 @@ async def _open_close(tab: Tab) -> None:
 # -- the suite: every target of issue 8 ----------------------------------------------------
 
 SESSION_TTL_S = 60  # deploy/serve.py's server.disconnectedSessionTTL
+EFFECT_ROUNDS = 3  # interleaved runs without, with one and with two trainings
 HOUSEKEEPING_S = 30  # deploy/serve.py's housekeeping interval
 
 
@@ -321,12 +323,21 @@ def suite(duration: float, quick: bool) -> dict:
             result = run_load(cluster.url, cluster.pids(), students=students,
                               trainers=trainers, duration=duration)
         result.update(label=label, replicas=replicas)
+        moves = result.pop("move_s")
         print(json.dumps(result), flush=True)
         out["runs"].append(result)
-        return result
+        return {**result, "move_s": moves}
 
-    one(1, 40, 0, "40 students, no training")
-    one(1, 40, 2, "40 students, 2 training (target)")
+    # A training's effect on the others: runs without training, with one (the default
+    # bound, LSL_MAX_TRAININGS=1) and with two, interleaved (one scenario's single runs vary
+    # 2-3x in p95 on this machine), every slider move of each kind pooled.
+    pooled: dict[str, list[float]] = {"none": [], "one": [], "two": []}
+    for pair in range(1, EFFECT_ROUNDS + 1):
+        pooled["none"] += one(1, 40, 0, f"40 students, no training ({pair})")["move_s"]
+        pooled["one"] += one(1, 40, 1, f"40 students, 1 training (default bound, {pair})",
+                             LSL_MAX_TRAININGS="1")["move_s"]
+        pooled["two"] += one(1, 40, 2, f"40 students, 2 training (target, {pair})")["move_s"]
+    out["effect"] = {"rounds": EFFECT_ROUNDS, **{k: summary(v) for k, v in pooled.items()}}
     one(1, 40, 2, "40 students, 2 pressed Train, 1 trains (LSL_MAX_TRAININGS=1)",
         LSL_MAX_TRAININGS="1")
     one(2, 100, 0, "100 students on 2 replicas (target)")
@@ -376,13 +387,18 @@ def report(result: dict, load_before: tuple) -> str:
             f"{r['move']['p95_ms']} / {r['move']['max_ms']} | {r['errors']} | {r['dropped']} | "
             f"{kb} | {r['cpu_percent']:.0f} % | {r.get('client_cpu_percent', 0):.0f} % | "
             f"{r['rss_mb_max']:.0f} | {r.get('load_avg_1min_end', '')} |")
-    base = next(r for r in result["runs"] if r["label"].startswith("40 students, no"))
-    train = next(r for r in result["runs"] if r["label"].startswith("40 students, 2"))
-    if base["move"]["p95_ms"] and train["move"]["p95_ms"]:
-        slow = 100 * (train["move"]["p95_ms"] / base["move"]["p95_ms"] - 1)
-        lines += ["", f"Training's effect on the others: slider p95 {base['move']['p95_ms']} ms "
-                      f"without training, {train['move']['p95_ms']} ms with two trainings "
-                      f"({slow:+.0f} %)."]
+    effect = result["effect"]
+    none = effect["none"]["p95_ms"]
+    if none:
+        lines += ["", "Training's effect on the others, every slider move of the "
+                      f"{effect['rounds']} interleaved rounds above pooled: p95 "
+                      f"{none} ms without training (n = {effect['none']['n']}); "
+                      + "; ".join(
+                          f"{effect[k]['p95_ms']} ms with {word} (n = {effect[k]['n']}), "
+                          f"{100 * (effect[k]['p95_ms'] / none - 1):+.0f} %"
+                          for k, word in (("one", "one training (the default bound)"),
+                                          ("two", "two trainings")) if effect[k]["p95_ms"])
+                      + "."]
     cap = result["capacity"]
     lines += ["", "Capacity (most students with slider p95 <= 500 ms, in the steps tried): "
               + "; ".join(f"{k} replica(s): {v}" for k, v in cap.items()) + "."]
@@ -455,6 +471,7 @@ def main(argv: list[str] | None = None) -> None:
                       run_load(cluster.url, cluster.pids(), students=args.students,
                                trainers=args.trainers, duration=args.duration,
                                move_every=args.move_every))
+    result.pop("move_s", None)
     print(json.dumps({**result, "load_before": load_before}, indent=1))
 
 
