@@ -131,7 +131,7 @@ class PairTrainer:
         self.total_steps = config.steps
         self.batches_per_epoch = math.ceil(len(data.y_train) / config.batch_size)
         self.log = StepLog.empty(config.steps, len(LOSSES))
-        self._log_rows = self.log.rows()  # a torch view of the log, written a step at a time
+        self._log_rows = self.log.rows().unbind(0)  # torch views of the log's three arrays
         self.history: list[EvalRecord] = []
 
         # One generator for everything random: first the initial weights, then one randperm per
@@ -233,51 +233,50 @@ class PairTrainer:
 
     # --- one step --------------------------------------------------------------------------
 
-    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The next batch's images (B, 784), labels (B,) and labels as a column (B, 1)."""
         if self._order is None or self._batch == self.batches_per_epoch:
             self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
             self._labels = self.data.y_train.index_select(0, self._order)  # the epoch's, in order
             self._batch = 0
-        size = self.config.batch_size
-        batch = slice(self._batch * size, (self._batch + 1) * size)
+        start = self._batch * self.config.batch_size
+        end = start + self.config.batch_size
         self._batch += 1
+        labels = self._labels[start:end]
         # index_select, not x[index]: a plain row gather, several times faster for a batch.
-        return self.data.x_train.index_select(0, self._order[batch]), self._labels[batch]
+        return self.data.x_train.index_select(0, self._order[start:end]), labels, labels[:, None]
 
     def _train_step(self) -> None:
-        x, y = self._next_batch()
-        activation = self.config.activation
+        x, y, y_column = self._next_batch()
+        params = self._params
         if self.gradients == "autograd":
-            logits, axis = models.training_logits(self._params, x, activation)
-            per_run = logits.unbind(axis)  # one backward node that stacks the runs' gradients
-            losses = [models.AUTOGRAD_LOSSES[name](per_run[run], y)
-                      for run, name in enumerate(LOSSES)]  # fmt: skip
-            for p in self._params:  # optimizer.zero_grad(set_to_none=True), without its
+            per_run, logits, axis = models.training_logits(params, x, self.config.activation)
+            losses = [loss(z, y) for loss, z in zip(_AUTOGRAD_LOSSES, per_run, strict=True)]
+            for p in params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            # the runs share no weights: each gets its own gradient. backward, not
-            # torch.autograd.grad, whose Python side costs more than the accumulation it skips.
-            sum(losses[1:], losses[0]).backward()
+            # the runs share no weights: each gets its own gradient.
+            backward(sum(losses[1:], losses[0]))
         else:
             with torch.no_grad():
-                logits, inputs = models.forward(self._params, x, activation)
+                logits, inputs = models.forward(params, x, self.config.activation)
                 axis = 0
                 grad_logits = torch.empty_like(logits)
                 losses = [torch.empty(())] * len(LOSSES)
                 for run, name in enumerate(LOSSES):
                     losses[run], grad_logits[run] = models.LOSS_FUNCTIONS[name](logits[run], y)
-                grads = models.backward(self._params, inputs, grad_logits, activation)
-                for p, g in zip(self._params, grads, strict=True):
+                grads = models.backward(params, inputs, grad_logits, self.config.activation)
+                for p, g in zip(params, grads, strict=True):
                     p.grad = g
         self._optimizer.step()
-        with torch.no_grad():
-            w, b = self._params[-2].grad, self._params[-1].grad
-            norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
-                               torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
-            labels = y[:, None] if axis else y
-            correct = logits.argmax(dim=-1).eq(labels).sum(dim=1 - axis)
-            k = self._step  # one write of column k of the float64 log's torch view
-            self._log_rows[:, k] = torch.stack([torch.stack(losses), correct, norm])
-        self.log.accuracy[k] /= y.shape[0]  # correct / batch in float64, as a count divides
+        k = self._step
+        loss, accuracy, grad_norm = self._log_rows  # (steps, R) float64 each, the log's views
+        with torch.no_grad():  # written straight into row k: no stacking, one copy each
+            torch.stack(losses, out=loss[k])
+            correct = logits.argmax(dim=-1).eq(y_column if axis else y).sum(dim=1 - axis)
+            accuracy[k].copy_(correct).div_(y.shape[0])  # the count over the batch, in float64
+            w, b = params[-2].grad, params[-1].grad
+            torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
+                        torch.linalg.vector_norm(b, dim=(1, 2)), out=grad_norm[k])  # fmt: skip
         self._step += 1
 
     # --- evaluation ------------------------------------------------------------------------
@@ -396,7 +395,7 @@ class PairTrainer:
         log = StepLog.empty(self.total_steps, len(LOSSES))
         for name in ("loss", "accuracy", "grad_norm"):
             getattr(log, name)[:] = getattr(state["log"], name)
-        self.log, self._log_rows, self.data = log, log.rows(), None
+        self.log, self._log_rows, self.data = log, log.rows().unbind(0), None
 
     def attach(self, data) -> PairTrainer:
         """Give an unpickled trainer its data set (the one it trained on); returns self."""
@@ -404,6 +403,29 @@ class PairTrainer:
             raise ValueError("attach needs the data set the trainer was trained on.")
         self.data = data
         return self
+
+
+# Each run's autograd loss, in the order of LOSSES.
+_AUTOGRAD_LOSSES = tuple(models.AUTOGRAD_LOSSES[name] for name in LOSSES)
+
+
+_RUN_BACKWARD = getattr(getattr(torch.autograd.Variable, "_execution_engine", None),
+                        "run_backward", None)  # fmt: skip
+
+
+def backward(loss: torch.Tensor) -> None:
+    """loss.backward() for a scalar loss: torch.autograd's engine, run straight on the graph.
+
+    Tensor.backward reaches the same C++ engine call (torch.autograd.graph._engine_run_backward)
+    after ~30 us of Python argument handling a step, 5 % of softmax regression's step at one
+    thread: the same graph, engine and gradients, bit for bit (tests/unit/test_mnist_engine.py).
+    Not torch.autograd.grad, whose Python side costs more than the accumulation it skips.
+    """
+    if _RUN_BACKWARD is None:  # a torch without this entry point: its public one
+        loss.backward()
+        return
+    _RUN_BACKWARD((loss,), (torch.ones_like(loss),), False, False, (), allow_unreachable=True,
+        accumulate_grad=True)  # fmt: skip
 
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:

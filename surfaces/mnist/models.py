@@ -94,20 +94,24 @@ def forward(
     return z, inputs
 
 
-def training_logits(params: Params, x: torch.Tensor, activation: str) -> tuple[torch.Tensor, int]:
-    """Every run's logits for a training batch x (B, 784), and the axis that holds the runs.
+def training_logits(
+    params: Params, x: torch.Tensor, activation: str
+) -> tuple[tuple[torch.Tensor, ...], torch.Tensor, int]:
+    """Every run's logits for a training batch x (B, 784): one (B, 10) tensor per run for its
+    loss, all of them detached for the step's metrics, and the axis that holds the runs there.
 
-    Softmax regression: (B, R, 10), axis 1, F.linear's output as it is, each run's (B, 10)
-    rows contiguous; forward's (R, B, 10) is a transpose of it, which backward undid with a
-    copy of the logits' gradient. The same numbers, bit for bit. Deeper models: forward's
-    (R, B, 10), axis 0.
+    Softmax regression: F.linear's output (B, R 10) as it is, split into the runs' column blocks
+    (one backward node that concatenates their gradients), detached as (B, R, 10), axis 1;
+    forward's (R, B, 10) is a transpose of it, which backward undid with a copy of the logits'
+    gradient. The same numbers, bit for bit. Deeper models: forward's (R, B, 10), axis 0.
     """
     if len(params) > 2:
-        return forward(params, x, activation)[0], 0
+        z = forward(params, x, activation)[0]
+        return z.unbind(0), z.detach(), 0
     w, b = params
     runs, n_out, n_in = w.shape
     z = F.linear(x, w.view(runs * n_out, n_in), b.view(runs * n_out))
-    return z.view(-1, runs, n_out), 1
+    return z.split(n_out, dim=1), z.detach().view(-1, runs, n_out), 1
 
 
 def shared_input_layer(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

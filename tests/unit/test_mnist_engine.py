@@ -297,14 +297,96 @@ def test_one_hot_is_torchs_one_hot_in_the_given_dtype(dtype):
 
 @pytest.mark.parametrize("model", ["softmax", "mlp", "deep"])
 def test_training_logits_are_forwards_logits_bit_for_bit(model):
-    """The training step's logits, split on their run axis, are evaluation's, not merely close."""
+    """The training step's logits, each run's for its loss and all of them for the metrics, are
+    evaluation's, not merely close."""
     gen = torch.Generator().manual_seed(4)
     weights = models.init_weights(models.layer_sizes(model), "normal", 0.5, gen)
-    params = models.stack_runs(weights, 2)
-    params[0] = params[0] + torch.randn(params[0].shape, generator=gen)  # runs differ
+    params = [p.requires_grad_() for p in models.stack_runs(weights, 2)]
+    with torch.no_grad():
+        params[0] += torch.randn(params[0].shape, generator=gen)  # runs differ
     x = torch.rand(7, models.INPUTS, generator=gen)
-    logits, axis = models.training_logits(params, x, "relu")
-    assert torch.equal(torch.stack(logits.unbind(axis)), models.forward(params, x, "relu")[0])
+    per_run, logits, axis = models.training_logits(params, x, "relu")
+    with torch.no_grad():
+        expected = models.forward(params, x, "relu")[0]
+    assert torch.equal(torch.stack(per_run), expected)
+    assert torch.equal(torch.stack(logits.unbind(axis)), expected)
+    assert all(z.requires_grad for z in per_run) and not logits.requires_grad
+
+
+def straightforward_run(config: TrainConfig, data) -> tuple[engine.StepLog, list[torch.Tensor]]:
+    """The engine's training steps written the plain way (as before issue 9's speed work):
+    forward's (R, B, 10) logits split per run, the summed losses' Tensor.backward(), the
+    optimizer's step, each step's metrics stacked into one float64 column; no evaluation."""
+    gen = torch.Generator().manual_seed(config.seed)
+    weights = models.init_weights(models.layer_sizes(config.model), config.init,
+                                  config.init_scale, gen)  # fmt: skip
+    params = [p.requires_grad_() for p in models.stack_runs(weights, len(LOSSES))]
+    optimizer = engine.make_optimizer(config, params)
+    log = engine.StepLog.empty(config.steps, len(LOSSES))
+    order = torch.empty(0, dtype=torch.int64)
+    for k in range(config.steps):
+        batch = k % math.ceil(len(data.y_train) / config.batch_size)
+        if batch == 0:
+            order = torch.randperm(len(data.y_train), generator=gen)
+        index = order[batch * config.batch_size:(batch + 1) * config.batch_size]
+        x, y = data.x_train[index], data.y_train[index]
+        logits = models.forward(params, x, config.activation)[0]  # (R, B, 10)
+        losses = [models.AUTOGRAD_LOSSES[name](logits[run], y) for run, name in enumerate(LOSSES)]
+        optimizer.zero_grad()
+        sum(losses).backward()
+        optimizer.step()
+        with torch.no_grad():
+            w, b = params[-2].grad, params[-1].grad
+            norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
+                               torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
+            correct = logits.argmax(dim=-1).eq(y).sum(dim=1)
+            column = torch.stack([torch.stack(losses).double(), correct.double() / len(y),
+                                  norm.double()])  # fmt: skip
+        log.loss[k], log.accuracy[k], log.grad_norm[k] = column.numpy()
+    return log, [p.detach() for p in params]
+
+
+STEP_CASES = [
+    TrainConfig(model="softmax", lr=1.0, steps=15, batch_size=50),  # 12 per epoch: two epochs
+    TrainConfig(model="softmax", optimizer="adam", lr=0.01, steps=7, batch_size=200, seed=3),
+    TrainConfig(model="mlp", lr=0.3, steps=8, batch_size=500),  # 500 + 100 per epoch
+    TrainConfig(model="deep", activation="sigmoid", lr=0.6, steps=5, init="torch", seed=1),
+]
+
+
+@pytest.mark.parametrize("config", STEP_CASES, ids=["softmax-sgd", "softmax-adam", "mlp", "deep"])
+def test_the_engines_steps_are_the_straightforward_steps_bit_for_bit(config, small):
+    """Every speed-up of the step (the runs' logits as F.linear gives them, split per run; the
+    engine's backward; the log written in place) keeps the weights and every logged number
+    (loss, batch accuracy, output-layer gradient norm) bit for bit."""
+    trainer = PairTrainer(config, small)
+    for _ in range(config.steps):
+        trainer._train_step()
+    log, params = straightforward_run(config, small)
+    np.testing.assert_array_equal(trainer.log.loss, log.loss)
+    np.testing.assert_array_equal(trainer.log.accuracy, log.accuracy)
+    np.testing.assert_array_equal(trainer.log.grad_norm, log.grad_norm)
+    for got, want in zip(trainer._params, params, strict=True):
+        assert torch.equal(got.detach(), want)
+
+
+def test_backward_is_tensor_backward_bit_for_bit(monkeypatch):
+    """engine.backward runs torch.autograd's engine on the loss: the gradients Tensor.backward
+    accumulates, exactly; and where torch lacks that entry point it is Tensor.backward."""
+    gen = torch.Generator().manual_seed(5)
+    x, y = torch.rand(30, models.INPUTS, generator=gen), torch.randint(0, 10, (30,), generator=gen)
+
+    def gradients(backward):
+        w = torch.randn(2 * 10, models.INPUTS, generator=torch.Generator().manual_seed(6))
+        w.requires_grad_()
+        z = F.linear(x, w).split(10, dim=1)
+        backward(F.cross_entropy(z[0], y) + models.AUTOGRAD_LOSSES["mse"](z[1], y))
+        return w.grad
+
+    expected = gradients(torch.Tensor.backward)
+    assert torch.equal(gradients(engine.backward), expected)
+    monkeypatch.setattr(engine, "_RUN_BACKWARD", None)
+    assert torch.equal(gradients(engine.backward), expected)
 
 
 def test_the_gradient_ratio_from_a_softmax_at_hand_is_gradient_ratio_bit_for_bit():
