@@ -148,6 +148,7 @@ class PairTrainer:
         self._batch = 0  # batches done in the current epoch of the data
         self._order: torch.Tensor | None = None
         self._labels = torch.empty(0, dtype=torch.int64)  # y_train in the order of _order
+        self._targets: torch.Tensor | None = None  # _labels' one-hot rows (N, 10) float32
         self._seconds = 0.0
         self._token = 0  # bumped by run(): an older run() generator stops when it sees this
 
@@ -233,29 +234,33 @@ class PairTrainer:
 
     # --- one step --------------------------------------------------------------------------
 
-    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The next batch's images (B, 784), labels (B,) and labels as a column (B, 1)."""
+    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The next batch's images (B, 784), labels (B,), labels as a column (B, 1) and one-hot
+        float32 rows (B, 10)."""
         if self._order is None or self._batch == self.batches_per_epoch:
             self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
             self._labels = self.data.y_train.index_select(0, self._order)  # the epoch's, in order
             self._batch = 0
+            self._targets = None
+        if self._targets is None:  # a new epoch, or a trainer just unpickled (derived state)
+            self._targets = models.one_hot(self._labels, self._params[-1])  # logits' K and dtype
         start = self._batch * self.config.batch_size
         end = start + self.config.batch_size
         self._batch += 1
         labels = self._labels[start:end]
         # index_select, not x[index]: a plain row gather, several times faster for a batch.
-        return self.data.x_train.index_select(0, self._order[start:end]), labels, labels[:, None]
+        x = self.data.x_train.index_select(0, self._order[start:end])
+        return x, labels, labels[:, None], self._targets[start:end]
 
     def _train_step(self) -> None:
-        x, y, y_column = self._next_batch()
+        x, y, y_column, target = self._next_batch()
         params = self._params
         if self.gradients == "autograd":
             per_run, logits, axis = models.training_logits(params, x, self.config.activation)
-            losses = [loss(z, y) for loss, z in zip(_AUTOGRAD_LOSSES, per_run, strict=True)]
+            losses = [loss(z, y, target) for loss, z in zip(_AUTOGRAD_LOSSES, per_run, strict=True)]
             for p in params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            # the runs share no weights: each gets its own gradient.
-            backward(sum(losses[1:], losses[0]))
+            backward(losses)  # the runs share no weights: each gets its own loss's gradient
         else:
             with torch.no_grad():
                 logits, inputs = models.forward(params, x, self.config.activation)
@@ -270,10 +275,11 @@ class PairTrainer:
         self._optimizer.step()
         k = self._step
         loss, accuracy, grad_norm = self._log_rows  # (steps, R) float64 each, the log's views
-        with torch.no_grad():  # written straight into row k: no stacking, one copy each
+        with torch.no_grad():  # written straight into row k of the float64 log: no stacking
             torch.stack(losses, out=loss[k])
-            correct = logits.argmax(dim=-1).eq(y_column if axis else y).sum(dim=1 - axis)
-            accuracy[k].copy_(correct).div_(y.shape[0])  # the count over the batch, in float64
+            right = logits.argmax(dim=-1).eq(y_column if axis else y)
+            # the count, exact in float64, over the batch size: the share right
+            torch.sum(right, dim=1 - axis, dtype=torch.float64, out=accuracy[k]).div_(y.shape[0])
             w, b = params[-2].grad, params[-1].grad
             torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
                         torch.linalg.vector_norm(b, dim=(1, 2)), out=grad_norm[k])  # fmt: skip
@@ -303,26 +309,29 @@ class PairTrainer:
                 z = self._forward(xs)  # (R, M, 10): every run at once below
                 log_p = models.log_softmax(z.double())
                 target = models.one_hot(ys, log_p)
+                p = log_p.exp()
+                err = p - target  # cross-entropy's gradient; MSE's loss and flat zone use it
                 for run, name in enumerate(LOSSES):  # chunk means, weighted by size
-                    loss_sum[run] += models.LOSSES_FROM_LOG_P[name](log_p[run], target) * len(ys)
+                    loss = models.LOSSES_FROM_SOFTMAX[name](log_p[run], err[run], target)
+                    loss_sum[run] += loss * len(ys)
                 parts.append(margins.margins(z, ys))
                 right = z.argmax(dim=-1).eq(ys)
                 correct += right.sum(dim=-1)
                 # margins.in_flat_zone from the softmax and argmax at hand, not computed again
-                p = log_p.exp()
-                ratio = margins.softmax_gradient_ratio(p, p - target)
+                ratio = margins.softmax_gradient_ratio(p, err)
                 flat += (~right & (ratio < margins.FLAT_RATIO)).sum(dim=-1)
         n = max(len(y), 1)
         every = torch.cat(parts, dim=-1).double().numpy() if parts else np.zeros((len(LOSSES), 0))
+        # every run's at once: the same partition and middle mean per row as one run alone
+        medians = np.median(every, axis=-1) if every.shape[-1] else np.full(len(LOSSES), np.nan)
         out = {}
         for run, name in enumerate(LOSSES):
-            m = every[run]
             out[name] = {
                 "test_loss": float(loss_sum[run]) / n,
                 "test_acc": float(correct[run]) / n,
                 "flat_share": float(flat[run]) / n,
-                "median_margin": float(np.median(m)) if len(m) else float("nan"),
-                "margins": m,
+                "median_margin": float(medians[run]),
+                "margins": every[run],
             }
         return out
 
@@ -386,7 +395,7 @@ class PairTrainer:
         epoch, log and history. A training process hands a stopped trainer back this way
         (surfaces.mnist.training_process); attach() the data to the unpickled trainer."""
         state = self.__dict__.copy()
-        del state["data"], state["_log_rows"]
+        del state["data"], state["_log_rows"], state["_targets"]  # _targets: from _labels
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -396,6 +405,7 @@ class PairTrainer:
         for name in ("loss", "accuracy", "grad_norm"):
             getattr(log, name)[:] = getattr(state["log"], name)
         self.log, self._log_rows, self.data = log, log.rows().unbind(0), None
+        self._targets = None  # _next_batch makes them again
 
     def attach(self, data) -> PairTrainer:
         """Give an unpickled trainer its data set (the one it trained on); returns self."""
@@ -413,19 +423,22 @@ _RUN_BACKWARD = getattr(getattr(torch.autograd.Variable, "_execution_engine", No
                         "run_backward", None)  # fmt: skip
 
 
-def backward(loss: torch.Tensor) -> None:
-    """loss.backward() for a scalar loss: torch.autograd's engine, run straight on the graph.
+def backward(losses: list[torch.Tensor]) -> None:
+    """torch.autograd.backward(losses): each scalar loss's gradient accumulated into the leaves'
+    .grad, by torch.autograd's engine run straight on the graph.
 
-    Tensor.backward reaches the same C++ engine call (torch.autograd.graph._engine_run_backward)
-    after ~30 us of Python argument handling a step, 5 % of softmax regression's step at one
-    thread: the same graph, engine and gradients, bit for bit (tests/unit/test_mnist_engine.py).
-    Not torch.autograd.grad, whose Python side costs more than the accumulation it skips.
+    torch.autograd.backward reaches the same C++ engine call (torch.autograd.graph.
+    _engine_run_backward) after ~30 us of Python argument handling a step, 5 % of softmax
+    regression's step at one thread: the same graph, engine and gradients, bit for bit
+    (tests/unit/test_mnist_engine.py). The losses as the graph's roots, not their sum: one add
+    and its backward node fewer. Not torch.autograd.grad, whose Python side costs more than the
+    accumulation it skips.
     """
     if _RUN_BACKWARD is None:  # a torch without this entry point: its public one
-        loss.backward()
+        torch.autograd.backward(losses)
         return
-    _RUN_BACKWARD((loss,), (torch.ones_like(loss),), False, False, (), allow_unreachable=True,
-        accumulate_grad=True)  # fmt: skip
+    _RUN_BACKWARD(tuple(losses), tuple(torch.ones_like(loss) for loss in losses), False, False,
+                  (), allow_unreachable=True, accumulate_grad=True)  # fmt: skip
 
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:

@@ -204,23 +204,29 @@ _EYES: dict[tuple[int, torch.dtype], torch.Tensor] = {}  # read only, so shared 
 LOSS_FUNCTIONS = {"cross_entropy": cross_entropy, "mse": mse_softmax}
 
 
-# Each run's loss from its log-probabilities (..., M, K) and one-hot targets (M, K): the mean
-# over the images, (...). For evaluation, where one log_softmax serves both losses.
-LOSSES_FROM_LOG_P = {
-    "cross_entropy": lambda log_p, target: -(log_p * target).sum(dim=-1).mean(dim=-1),
-    "mse": lambda log_p, target: (log_p.exp() - target).square().sum(dim=-1).mean(dim=-1),
+# Each run's loss from its log-probabilities log_p and error p - onehot = log_p.exp() - target
+# (..., M, K), and the one-hot targets (M, K): the mean over the images, (...). For evaluation,
+# where one log_softmax and one error serve both losses and the flat zone.
+LOSSES_FROM_SOFTMAX = {
+    "cross_entropy": lambda log_p, err, target: -(log_p * target).sum(dim=-1).mean(dim=-1),
+    "mse": lambda log_p, err, target: err.square().sum(dim=-1).mean(dim=-1),
 }
 
 
-def _autograd_mse(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    target = one_hot(y, logits)  # rows of an identity: 5 us, F.one_hot(y).to(float) 3 times that
+def _autograd_cross_entropy(logits: torch.Tensor, y: torch.Tensor, target: torch.Tensor):
+    return F.cross_entropy(logits, y)  # log-softmax + NLL, as nn.CrossEntropyLoss
+
+
+def _autograd_mse(logits: torch.Tensor, y: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     # mse_loss summed, over the batch size: the mean over images of the sum over classes, as
     # one fused node (a sub, square, sum and mean each cost autograd a node).
     return F.mse_loss(torch.softmax(logits, dim=-1), target, reduction="sum") / y.shape[0]
 
 
-# The same two losses for autograd: mean over the batch of the run's loss, logits (B, K).
+# The same two losses for autograd: mean over the batch of the run's loss, from logits (B, K),
+# labels y (B,) and their one-hot rows target = one_hot(y, logits) (B, K) (the training step
+# takes a batch's rows from the epoch's, one index_select an epoch instead of one a step).
 AUTOGRAD_LOSSES = {
-    "cross_entropy": F.cross_entropy,  # log-softmax + NLL, as nn.CrossEntropyLoss
+    "cross_entropy": _autograd_cross_entropy,
     "mse": _autograd_mse,
 }

@@ -252,6 +252,31 @@ def test_evaluation_equals_torch_on_the_whole_test_set_whatever_the_chunks(small
         assert m["flat_share"] == pytest.approx(float(flat))
 
 
+@pytest.mark.parametrize("model", ["softmax", "mlp"])
+def test_evaluation_is_the_straightforward_evaluation_bit_for_bit(model, small):
+    """Evaluation shares work between its measures (one softmax and error for both losses and
+    the flat zone, every run's median at once): each number is the one computed for each run
+    alone, the plain way, exactly."""
+    trainer = PairTrainer(TrainConfig(model=model, lr=1.0, steps=12, eval_every=12), small)
+    list(trainer.run())
+    got = trainer.evaluate()
+    x, y = small.x_test, small.y_test
+    with torch.no_grad():
+        z = trainer.logits(x)  # (R, M, 10)
+    for run, loss in enumerate(LOSSES):
+        log_p = models.log_softmax(z.double())[run]
+        target = models.one_hot(y, log_p)
+        if loss == "cross_entropy":
+            want = -(log_p * target).sum(dim=-1).mean(dim=-1)
+        else:
+            want = (log_p.exp() - target).square().sum(dim=-1).mean(dim=-1)
+        assert got[loss]["test_loss"] == float(want * len(y)) / len(y)
+        m = margins.margins(z[run], y).double().numpy()
+        np.testing.assert_array_equal(got[loss]["margins"], m)
+        assert got[loss]["median_margin"] == float(np.median(m))
+        assert got[loss]["flat_share"] == float(margins.in_flat_zone(z[run], y).sum()) / len(y)
+
+
 def test_evaluations_come_at_step_zero_every_eval_every_steps_and_at_the_end(small):
     trainer = PairTrainer(TrainConfig(model="softmax", steps=23, eval_every=10), small)
     events = list(trainer.run(report_every=math.inf))
@@ -328,10 +353,13 @@ def straightforward_run(config: TrainConfig, data) -> tuple[engine.StepLog, list
         batch = k % math.ceil(len(data.y_train) / config.batch_size)
         if batch == 0:
             order = torch.randperm(len(data.y_train), generator=gen)
-        index = order[batch * config.batch_size:(batch + 1) * config.batch_size]
+        start = batch * config.batch_size
+        index = order[start : start + config.batch_size]
         x, y = data.x_train[index], data.y_train[index]
         logits = models.forward(params, x, config.activation)[0]  # (R, B, 10)
-        losses = [models.AUTOGRAD_LOSSES[name](logits[run], y) for run, name in enumerate(LOSSES)]
+        target = models.one_hot(y, logits)
+        losses = [models.AUTOGRAD_LOSSES[name](logits[run], y, target)
+                  for run, name in enumerate(LOSSES)]  # fmt: skip
         optimizer.zero_grad()
         sum(losses).backward()
         optimizer.step()
@@ -371,19 +399,22 @@ def test_the_engines_steps_are_the_straightforward_steps_bit_for_bit(config, sma
 
 
 def test_backward_is_tensor_backward_bit_for_bit(monkeypatch):
-    """engine.backward runs torch.autograd's engine on the loss: the gradients Tensor.backward
-    accumulates, exactly; and where torch lacks that entry point it is Tensor.backward."""
+    """engine.backward runs torch.autograd's engine from the runs' losses: the gradients that
+    the summed loss's Tensor.backward accumulates, exactly; and where torch lacks that entry
+    point it is torch.autograd.backward."""
     gen = torch.Generator().manual_seed(5)
     x, y = torch.rand(30, models.INPUTS, generator=gen), torch.randint(0, 10, (30,), generator=gen)
+    target = models.one_hot(y, x[:, :10])
 
     def gradients(backward):
         w = torch.randn(2 * 10, models.INPUTS, generator=torch.Generator().manual_seed(6))
         w.requires_grad_()
         z = F.linear(x, w).split(10, dim=1)
-        backward(F.cross_entropy(z[0], y) + models.AUTOGRAD_LOSSES["mse"](z[1], y))
+        backward([models.AUTOGRAD_LOSSES[name](z[run], y, target)
+                  for run, name in enumerate(LOSSES)])  # fmt: skip
         return w.grad
 
-    expected = gradients(torch.Tensor.backward)
+    expected = gradients(lambda losses: sum(losses).backward())
     assert torch.equal(gradients(engine.backward), expected)
     monkeypatch.setattr(engine, "_RUN_BACKWARD", None)
     assert torch.equal(gradients(engine.backward), expected)
