@@ -243,7 +243,8 @@ class PairTrainer:
             self._batch = 0
             self._targets = None
         if self._targets is None:  # a new epoch, or a trainer just unpickled (derived state)
-            self._targets = models.one_hot(self._labels, self._params[-1])  # logits' K and dtype
+            logits_like = torch.empty(0, models.CLASSES, dtype=self._params[-1].dtype)
+            self._targets = models.one_hot(self._labels, logits_like)
         start = self._batch * self.config.batch_size
         end = start + self.config.batch_size
         self._batch += 1
@@ -280,7 +281,7 @@ class PairTrainer:
             right = logits.argmax(dim=-1).eq(y_column if axis else y)
             # the count, exact in float64, over the batch size: the share right
             torch.sum(right, dim=1 - axis, dtype=torch.float64, out=accuracy[k]).div_(y.shape[0])
-            w, b = params[-2].grad, params[-1].grad
+            w, b = models.layer([p.grad for p in params], -1)  # (R, out, in), (R, 1, out)
             torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
                         torch.linalg.vector_norm(b, dim=(1, 2)), out=grad_norm[k])  # fmt: skip
         self._step += 1

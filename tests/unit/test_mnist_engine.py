@@ -85,7 +85,7 @@ def test_backward_matches_autograd(model, activation):
         for run in range(2)
         for p in models.stack_runs(models.init_weights(sizes, "normal", 0.3, gen), 1)
     ]
-    # Interleave into stacked [W0 (2, ...), b0 (2, ...), ...] with distinct runs.
+    # Interleave into stacked [W0 (2 out, in), b0 (2 out,), W1 (2, ...), ...] with distinct runs.
     n = len(params) // 2
     params = [torch.cat([params[i], params[n + i]]) for i in range(n)]
     params = [p + 0.05 * torch.randn(p.shape, generator=gen, dtype=p.dtype) for p in params]
@@ -105,7 +105,8 @@ def test_backward_matches_autograd(model, activation):
         h = x
         for layer in range(n // 2):
             # W (R, out, in): each run's weight as nn.Linear holds it.
-            z = F.linear(h, leaves[2 * layer][run], leaves[2 * layer + 1][run, 0])
+            w, b = models.layer(leaves, layer)
+            z = F.linear(h, w[run], b[run, 0])
             h = act(z) if layer < n // 2 - 1 else z
         total = total + loss(h, y)
     expected = torch.autograd.grad(total, leaves)
@@ -336,6 +337,27 @@ def test_training_logits_are_forwards_logits_bit_for_bit(model):
     assert torch.equal(torch.stack(per_run), expected)
     assert torch.equal(torch.stack(logits.unbind(axis)), expected)
     assert all(z.requires_grad for z in per_run) and not logits.requires_grad
+
+
+@pytest.mark.parametrize("model", ["softmax", "mlp", "deep"])
+def test_stacked_runs_give_each_run_its_own_weights_back(model):
+    """stack_runs stores the first layer as F.linear takes it, (R out, in) and (R out,);
+    layer() shows every layer as (R, out, in) and (R, 1, out), and unstack_run gives each run's
+    own weights back."""
+    gen = torch.Generator().manual_seed(2)
+    weights = models.init_weights(models.layer_sizes(model), "normal", 0.5, gen)
+    params = models.stack_runs(weights, 2)
+    assert params[0].shape == (2 * weights[0][0].shape[1], models.INPUTS)
+    assert params[1].shape == (2 * weights[0][0].shape[1],)
+    assert models.runs_of(params) == 2
+    for k in range(len(weights)):
+        w, b = models.layer(params, k)
+        assert w.shape == (2, *weights[k][0].T.shape) and b.shape == (2, 1, len(weights[k][1]))
+        w[1] += 1.0  # views: run 1 of every layer moves
+        b[1] += 1.0
+    for run in range(2):
+        for (w, b), (w_in, b_in) in zip(models.unstack_run(params, run), weights, strict=True):
+            assert torch.equal(w, w_in + run) and torch.equal(b, b_in + run)
 
 
 def straightforward_run(config: TrainConfig, data) -> tuple[engine.StepLog, list[torch.Tensor]]:
