@@ -281,9 +281,10 @@ class PairTrainer:
             right = logits.argmax(dim=-1).eq(y_column if axis else y)
             # the count, exact in float64, over the batch size: the share right
             torch.sum(right, dim=1 - axis, dtype=torch.float64, out=accuracy[k]).div_(y.shape[0])
-            w, b = models.layer([p.grad for p in params], -1)  # (R, out, in), (R, 1, out)
-            torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
-                        torch.linalg.vector_norm(b, dim=(1, 2)), out=grad_norm[k])  # fmt: skip
+            runs = len(LOSSES)  # each run's last-layer W and b, as (R, out in) and (R, out)
+            w, b = params[-2].grad.view(runs, -1), params[-1].grad.view(runs, -1)
+            torch.hypot(torch.linalg.vector_norm(w, dim=1), torch.linalg.vector_norm(b, dim=1),
+                        out=grad_norm[k])  # fmt: skip
         self._step += 1
 
     # --- evaluation ------------------------------------------------------------------------
@@ -438,8 +439,9 @@ def backward(losses: list[torch.Tensor]) -> None:
     if _RUN_BACKWARD is None:  # a torch without this entry point: its public one
         torch.autograd.backward(losses)
         return
-    _RUN_BACKWARD(tuple(losses), tuple(torch.ones_like(loss) for loss in losses), False, False,
-                  (), allow_unreachable=True, accumulate_grad=True)  # fmt: skip
+    ones = (torch.ones_like(losses[0]),) * len(losses)  # dloss/dloss, read only
+    _RUN_BACKWARD(tuple(losses), ones, False, False, (), allow_unreachable=True,
+                  accumulate_grad=True)  # fmt: skip
 
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
