@@ -261,7 +261,7 @@ class PairTrainer:
             losses = [loss(z, y, target) for loss, z in zip(_AUTOGRAD_LOSSES, per_run, strict=True)]
             for p in params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            backward(losses)  # the runs share no weights: each gets its own loss's gradient
+            autograd_backward(losses)  # the runs share no weights: each its own loss's gradient
         else:
             with torch.no_grad():
                 logits, inputs = models.forward(params, x, self.config.activation)
@@ -425,16 +425,17 @@ _RUN_BACKWARD = getattr(getattr(torch.autograd.Variable, "_execution_engine", No
                         "run_backward", None)  # fmt: skip
 
 
-def backward(losses: list[torch.Tensor]) -> None:
+def autograd_backward(losses: list[torch.Tensor]) -> None:
     """torch.autograd.backward(losses): each scalar loss's gradient accumulated into the leaves'
     .grad, by torch.autograd's engine run straight on the graph.
 
-    torch.autograd.backward reaches the same C++ engine call (torch.autograd.graph.
-    _engine_run_backward) after ~30 us of Python argument handling a step, 5 % of softmax
-    regression's step at one thread: the same graph, engine and gradients, bit for bit
-    (tests/unit/test_mnist_engine.py). The losses as the graph's roots, not their sum: one add
-    and its backward node fewer. Not torch.autograd.grad, whose Python side costs more than the
-    accumulation it skips.
+    Tensor.backward and torch.autograd.backward make this same call into the C++ engine
+    (torch.autograd.graph._engine_run_backward) after ~30 us of Python argument handling a
+    step, 5 % of softmax regression's step at one thread: the same graph, engine and
+    gradients, bit for bit (tests/unit/test_mnist_engine.py). A private entry point of torch
+    (torch.autograd.Variable._execution_engine.run_backward): without it, the public call.
+    The losses as the graph's roots, not their sum: one add and its backward node fewer. Not
+    torch.autograd.grad, whose Python side costs more than the accumulation it skips.
     """
     if _RUN_BACKWARD is None:  # a torch without this entry point: its public one
         torch.autograd.backward(losses)

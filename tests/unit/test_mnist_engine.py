@@ -421,9 +421,9 @@ def test_the_engines_steps_are_the_straightforward_steps_bit_for_bit(config, sma
 
 
 def test_backward_is_tensor_backward_bit_for_bit(monkeypatch):
-    """engine.backward runs torch.autograd's engine from the runs' losses: the gradients that
-    the summed loss's Tensor.backward accumulates, exactly; and where torch lacks that entry
-    point it is torch.autograd.backward."""
+    """engine.autograd_backward runs torch.autograd's engine from the runs' losses: the
+    gradients that the summed loss's Tensor.backward accumulates, exactly; and where torch
+    lacks that entry point it is torch.autograd.backward."""
     gen = torch.Generator().manual_seed(5)
     x, y = torch.rand(30, models.INPUTS, generator=gen), torch.randint(0, 10, (30,), generator=gen)
     target = models.one_hot(y, x[:, :10])
@@ -437,9 +437,9 @@ def test_backward_is_tensor_backward_bit_for_bit(monkeypatch):
         return w.grad
 
     expected = gradients(lambda losses: sum(losses).backward())
-    assert torch.equal(gradients(engine.backward), expected)
+    assert torch.equal(gradients(engine.autograd_backward), expected)
     monkeypatch.setattr(engine, "_RUN_BACKWARD", None)
-    assert torch.equal(gradients(engine.backward), expected)
+    assert torch.equal(gradients(engine.autograd_backward), expected)
 
 
 def test_the_gradient_ratio_from_a_softmax_at_hand_is_gradient_ratio_bit_for_bit():
