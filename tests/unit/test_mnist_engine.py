@@ -386,7 +386,7 @@ def straightforward_run(config: TrainConfig, data) -> tuple[engine.StepLog, list
         sum(losses).backward()
         optimizer.step()
         with torch.no_grad():
-            w, b = params[-2].grad, params[-1].grad
+            w, b = models.layer([p.grad for p in params], -1)  # (R, out, in), (R, 1, out)
             norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
                                torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
             correct = logits.argmax(dim=-1).eq(y).sum(dim=1)
