@@ -35,8 +35,9 @@ __all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "Ste
 
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
 # Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
-# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23, 20:27 UTC:
-# softmax regression 1.01-1.06x, the MLPs 1.05-1.10x: under the bar for every model.
+# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23, 22:55 UTC:
+# softmax regression 1.14x (one thread) and 0.90x (two), the MLPs 1.01-1.03x: under the bar
+# for every model.
 GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
 
 
@@ -131,7 +132,7 @@ class PairTrainer:
         self.total_steps = config.steps
         self.batches_per_epoch = math.ceil(len(data.y_train) / config.batch_size)
         self.log = StepLog.empty(config.steps, len(LOSSES))
-        self._log_rows = self.log.rows()  # a torch view of the log, written a step at a time
+        self._log_rows = self.log.rows().unbind(0)  # torch views of the log's three arrays
         self.history: list[EvalRecord] = []
 
         # One generator for everything random: first the initial weights, then one randperm per
@@ -148,6 +149,7 @@ class PairTrainer:
         self._batch = 0  # batches done in the current epoch of the data
         self._order: torch.Tensor | None = None
         self._labels = torch.empty(0, dtype=torch.int64)  # y_train in the order of _order
+        self._targets: torch.Tensor | None = None  # _labels' one-hot rows (N, 10) float32
         self._seconds = 0.0
         self._token = 0  # bumped by run(): an older run() generator stops when it sees this
 
@@ -233,51 +235,57 @@ class PairTrainer:
 
     # --- one step --------------------------------------------------------------------------
 
-    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The next batch's images (B, 784), labels (B,), labels as a column (B, 1) and one-hot
+        float32 rows (B, 10)."""
         if self._order is None or self._batch == self.batches_per_epoch:
             self._order = torch.randperm(len(self.data.y_train), generator=self._generator)
             self._labels = self.data.y_train.index_select(0, self._order)  # the epoch's, in order
             self._batch = 0
-        size = self.config.batch_size
-        batch = slice(self._batch * size, (self._batch + 1) * size)
+            self._targets = None
+        if self._targets is None:  # a new epoch, or a trainer just unpickled (derived state)
+            logits_like = torch.empty(0, models.CLASSES, dtype=self._params[-1].dtype)
+            self._targets = models.one_hot(self._labels, logits_like)
+        start = self._batch * self.config.batch_size
+        end = start + self.config.batch_size
         self._batch += 1
+        labels = self._labels[start:end]
         # index_select, not x[index]: a plain row gather, several times faster for a batch.
-        return self.data.x_train.index_select(0, self._order[batch]), self._labels[batch]
+        x = self.data.x_train.index_select(0, self._order[start:end])
+        return x, labels, labels[:, None], self._targets[start:end]
 
     def _train_step(self) -> None:
-        x, y = self._next_batch()
-        activation = self.config.activation
+        x, y, y_column, target = self._next_batch()
+        params = self._params
         if self.gradients == "autograd":
-            logits, axis = models.training_logits(self._params, x, activation)
-            per_run = logits.unbind(axis)  # one backward node that stacks the runs' gradients
-            losses = [models.AUTOGRAD_LOSSES[name](per_run[run], y)
-                      for run, name in enumerate(LOSSES)]  # fmt: skip
-            for p in self._params:  # optimizer.zero_grad(set_to_none=True), without its
+            per_run, logits, axis = models.training_logits(params, x, self.config.activation)
+            losses = [loss(z, y, target) for loss, z in zip(_AUTOGRAD_LOSSES, per_run, strict=True)]
+            for p in params:  # optimizer.zero_grad(set_to_none=True), without its
                 p.grad = None  # profiler hooks: 35 us a step, a tenth of softmax regression's
-            # the runs share no weights: each gets its own gradient. backward, not
-            # torch.autograd.grad, whose Python side costs more than the accumulation it skips.
-            sum(losses[1:], losses[0]).backward()
+            autograd_backward(losses)  # the runs share no weights: each its own loss's gradient
         else:
             with torch.no_grad():
-                logits, inputs = models.forward(self._params, x, activation)
+                logits, inputs = models.forward(params, x, self.config.activation)
                 axis = 0
                 grad_logits = torch.empty_like(logits)
                 losses = [torch.empty(())] * len(LOSSES)
                 for run, name in enumerate(LOSSES):
                     losses[run], grad_logits[run] = models.LOSS_FUNCTIONS[name](logits[run], y)
-                grads = models.backward(self._params, inputs, grad_logits, activation)
-                for p, g in zip(self._params, grads, strict=True):
+                grads = models.backward(params, inputs, grad_logits, self.config.activation)
+                for p, g in zip(params, grads, strict=True):
                     p.grad = g
         self._optimizer.step()
-        with torch.no_grad():
-            w, b = self._params[-2].grad, self._params[-1].grad
-            norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
-                               torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
-            labels = y[:, None] if axis else y
-            correct = logits.argmax(dim=-1).eq(labels).sum(dim=1 - axis)
-            k = self._step  # one write of column k of the float64 log's torch view
-            self._log_rows[:, k] = torch.stack([torch.stack(losses), correct, norm])
-        self.log.accuracy[k] /= y.shape[0]  # correct / batch in float64, as a count divides
+        k = self._step
+        loss, accuracy, grad_norm = self._log_rows  # (steps, R) float64 each, the log's views
+        with torch.no_grad():  # written straight into row k of the float64 log: no stacking
+            torch.stack(losses, out=loss[k])
+            right = logits.argmax(dim=-1).eq(y_column if axis else y)
+            # the count, exact in float64, over the batch size: the share right
+            torch.sum(right, dim=1 - axis, dtype=torch.float64, out=accuracy[k]).div_(y.shape[0])
+            runs = len(LOSSES)  # each run's last-layer W and b, as (R, out in) and (R, out)
+            w, b = params[-2].grad.view(runs, -1), params[-1].grad.view(runs, -1)
+            torch.hypot(torch.linalg.vector_norm(w, dim=1), torch.linalg.vector_norm(b, dim=1),
+                        out=grad_norm[k])  # fmt: skip
         self._step += 1
 
     # --- evaluation ------------------------------------------------------------------------
@@ -304,26 +312,29 @@ class PairTrainer:
                 z = self._forward(xs)  # (R, M, 10): every run at once below
                 log_p = models.log_softmax(z.double())
                 target = models.one_hot(ys, log_p)
+                p = log_p.exp()
+                err = p - target  # cross-entropy's gradient; MSE's loss and flat zone use it
                 for run, name in enumerate(LOSSES):  # chunk means, weighted by size
-                    loss_sum[run] += models.LOSSES_FROM_LOG_P[name](log_p[run], target) * len(ys)
+                    loss = models.LOSSES_FROM_SOFTMAX[name](log_p[run], err[run], target)
+                    loss_sum[run] += loss * len(ys)
                 parts.append(margins.margins(z, ys))
                 right = z.argmax(dim=-1).eq(ys)
                 correct += right.sum(dim=-1)
                 # margins.in_flat_zone from the softmax and argmax at hand, not computed again
-                p = log_p.exp()
-                ratio = margins.softmax_gradient_ratio(p, p - target)
+                ratio = margins.softmax_gradient_ratio(p, err)
                 flat += (~right & (ratio < margins.FLAT_RATIO)).sum(dim=-1)
         n = max(len(y), 1)
         every = torch.cat(parts, dim=-1).double().numpy() if parts else np.zeros((len(LOSSES), 0))
+        # every run's at once: the same partition and middle mean per row as one run alone
+        medians = np.median(every, axis=-1) if every.shape[-1] else np.full(len(LOSSES), np.nan)
         out = {}
         for run, name in enumerate(LOSSES):
-            m = every[run]
             out[name] = {
                 "test_loss": float(loss_sum[run]) / n,
                 "test_acc": float(correct[run]) / n,
                 "flat_share": float(flat[run]) / n,
-                "median_margin": float(np.median(m)) if len(m) else float("nan"),
-                "margins": m,
+                "median_margin": float(medians[run]),
+                "margins": every[run],
             }
         return out
 
@@ -387,7 +398,7 @@ class PairTrainer:
         epoch, log and history. A training process hands a stopped trainer back this way
         (surfaces.mnist.training_process); attach() the data to the unpickled trainer."""
         state = self.__dict__.copy()
-        del state["data"], state["_log_rows"]
+        del state["data"], state["_log_rows"], state["_targets"]  # _targets: from _labels
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -396,7 +407,8 @@ class PairTrainer:
         log = StepLog.empty(self.total_steps, len(LOSSES))
         for name in ("loss", "accuracy", "grad_norm"):
             getattr(log, name)[:] = getattr(state["log"], name)
-        self.log, self._log_rows, self.data = log, log.rows(), None
+        self.log, self._log_rows, self.data = log, log.rows().unbind(0), None
+        self._targets = None  # _next_batch makes them again
 
     def attach(self, data) -> PairTrainer:
         """Give an unpickled trainer its data set (the one it trained on); returns self."""
@@ -404,6 +416,34 @@ class PairTrainer:
             raise ValueError("attach needs the data set the trainer was trained on.")
         self.data = data
         return self
+
+
+# Each run's autograd loss, in the order of LOSSES.
+_AUTOGRAD_LOSSES = tuple(models.AUTOGRAD_LOSSES[name] for name in LOSSES)
+
+
+_RUN_BACKWARD = getattr(getattr(torch.autograd.Variable, "_execution_engine", None),
+                        "run_backward", None)  # fmt: skip
+
+
+def autograd_backward(losses: list[torch.Tensor]) -> None:
+    """torch.autograd.backward(losses): each scalar loss's gradient accumulated into the leaves'
+    .grad, by torch.autograd's engine run straight on the graph.
+
+    Tensor.backward and torch.autograd.backward make this same call into the C++ engine
+    (torch.autograd.graph._engine_run_backward) after ~30 us of Python argument handling a
+    step, 5 % of softmax regression's step at one thread: the same graph, engine and
+    gradients, bit for bit (tests/unit/test_mnist_engine.py). A private entry point of torch
+    (torch.autograd.Variable._execution_engine.run_backward): without it, the public call.
+    The losses as the graph's roots, not their sum: one add and its backward node fewer. Not
+    torch.autograd.grad, whose Python side costs more than the accumulation it skips.
+    """
+    if _RUN_BACKWARD is None:  # a torch without this entry point: its public one
+        torch.autograd.backward(losses)
+        return
+    ones = (torch.ones_like(losses[0]),) * len(losses)  # dloss/dloss, read only
+    _RUN_BACKWARD(tuple(losses), ones, False, False, (), allow_unreachable=True,
+                  accumulate_grad=True)  # fmt: skip
 
 
 def make_optimizer(config: TrainConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:

@@ -85,7 +85,7 @@ def test_backward_matches_autograd(model, activation):
         for run in range(2)
         for p in models.stack_runs(models.init_weights(sizes, "normal", 0.3, gen), 1)
     ]
-    # Interleave into stacked [W0 (2, ...), b0 (2, ...), ...] with distinct runs.
+    # Interleave into stacked [W0 (2 out, in), b0 (2 out,), W1 (2, ...), ...] with distinct runs.
     n = len(params) // 2
     params = [torch.cat([params[i], params[n + i]]) for i in range(n)]
     params = [p + 0.05 * torch.randn(p.shape, generator=gen, dtype=p.dtype) for p in params]
@@ -105,7 +105,8 @@ def test_backward_matches_autograd(model, activation):
         h = x
         for layer in range(n // 2):
             # W (R, out, in): each run's weight as nn.Linear holds it.
-            z = F.linear(h, leaves[2 * layer][run], leaves[2 * layer + 1][run, 0])
+            w, b = models.layer(leaves, layer)
+            z = F.linear(h, w[run], b[run, 0])
             h = act(z) if layer < n // 2 - 1 else z
         total = total + loss(h, y)
     expected = torch.autograd.grad(total, leaves)
@@ -252,6 +253,31 @@ def test_evaluation_equals_torch_on_the_whole_test_set_whatever_the_chunks(small
         assert m["flat_share"] == pytest.approx(float(flat))
 
 
+@pytest.mark.parametrize("model", ["softmax", "mlp"])
+def test_evaluation_is_the_straightforward_evaluation_bit_for_bit(model, small):
+    """Evaluation shares work between its measures (one softmax and error for both losses and
+    the flat zone, every run's median at once): each number is the one computed for each run
+    alone, the plain way, exactly."""
+    trainer = PairTrainer(TrainConfig(model=model, lr=1.0, steps=12, eval_every=12), small)
+    list(trainer.run())
+    got = trainer.evaluate()
+    x, y = small.x_test, small.y_test
+    with torch.no_grad():
+        z = trainer.logits(x)  # (R, M, 10)
+    for run, loss in enumerate(LOSSES):
+        log_p = models.log_softmax(z.double())[run]
+        target = models.one_hot(y, log_p)
+        if loss == "cross_entropy":
+            want = -(log_p * target).sum(dim=-1).mean(dim=-1)
+        else:
+            want = (log_p.exp() - target).square().sum(dim=-1).mean(dim=-1)
+        assert got[loss]["test_loss"] == float(want * len(y)) / len(y)
+        m = margins.margins(z[run], y).double().numpy()
+        np.testing.assert_array_equal(got[loss]["margins"], m)
+        assert got[loss]["median_margin"] == float(np.median(m))
+        assert got[loss]["flat_share"] == float(margins.in_flat_zone(z[run], y).sum()) / len(y)
+
+
 def test_evaluations_come_at_step_zero_every_eval_every_steps_and_at_the_end(small):
     trainer = PairTrainer(TrainConfig(model="softmax", steps=23, eval_every=10), small)
     events = list(trainer.run(report_every=math.inf))
@@ -297,14 +323,123 @@ def test_one_hot_is_torchs_one_hot_in_the_given_dtype(dtype):
 
 @pytest.mark.parametrize("model", ["softmax", "mlp", "deep"])
 def test_training_logits_are_forwards_logits_bit_for_bit(model):
-    """The training step's logits, split on their run axis, are evaluation's, not merely close."""
+    """The training step's logits, each run's for its loss and all of them for the metrics, are
+    evaluation's, not merely close."""
     gen = torch.Generator().manual_seed(4)
     weights = models.init_weights(models.layer_sizes(model), "normal", 0.5, gen)
-    params = models.stack_runs(weights, 2)
-    params[0] = params[0] + torch.randn(params[0].shape, generator=gen)  # runs differ
+    params = [p.requires_grad_() for p in models.stack_runs(weights, 2)]
+    with torch.no_grad():
+        params[0] += torch.randn(params[0].shape, generator=gen)  # runs differ
     x = torch.rand(7, models.INPUTS, generator=gen)
-    logits, axis = models.training_logits(params, x, "relu")
-    assert torch.equal(torch.stack(logits.unbind(axis)), models.forward(params, x, "relu")[0])
+    per_run, logits, axis = models.training_logits(params, x, "relu")
+    with torch.no_grad():
+        expected = models.forward(params, x, "relu")[0]
+    assert torch.equal(torch.stack(per_run), expected)
+    assert torch.equal(torch.stack(logits.unbind(axis)), expected)
+    assert all(z.requires_grad for z in per_run) and not logits.requires_grad
+
+
+@pytest.mark.parametrize("model", ["softmax", "mlp", "deep"])
+def test_stacked_runs_give_each_run_its_own_weights_back(model):
+    """stack_runs stores the first layer as F.linear takes it, (R out, in) and (R out,);
+    layer() shows every layer as (R, out, in) and (R, 1, out), and unstack_run gives each run's
+    own weights back."""
+    gen = torch.Generator().manual_seed(2)
+    weights = models.init_weights(models.layer_sizes(model), "normal", 0.5, gen)
+    params = models.stack_runs(weights, 2)
+    assert params[0].shape == (2 * weights[0][0].shape[1], models.INPUTS)
+    assert params[1].shape == (2 * weights[0][0].shape[1],)
+    assert models.runs_of(params) == 2
+    for k in range(len(weights)):
+        w, b = models.layer(params, k)
+        assert w.shape == (2, *weights[k][0].T.shape) and b.shape == (2, 1, len(weights[k][1]))
+        w[1] += 1.0  # views: run 1 of every layer moves
+        b[1] += 1.0
+    for run in range(2):
+        for (w, b), (w_in, b_in) in zip(models.unstack_run(params, run), weights, strict=True):
+            assert torch.equal(w, w_in + run) and torch.equal(b, b_in + run)
+
+
+def straightforward_run(config: TrainConfig, data) -> tuple[engine.StepLog, list[torch.Tensor]]:
+    """The engine's training steps written the plain way (as before issue 9's speed work):
+    forward's (R, B, 10) logits split per run, the summed losses' Tensor.backward(), the
+    optimizer's step, each step's metrics stacked into one float64 column; no evaluation."""
+    gen = torch.Generator().manual_seed(config.seed)
+    weights = models.init_weights(models.layer_sizes(config.model), config.init,
+                                  config.init_scale, gen)  # fmt: skip
+    params = [p.requires_grad_() for p in models.stack_runs(weights, len(LOSSES))]
+    optimizer = engine.make_optimizer(config, params)
+    log = engine.StepLog.empty(config.steps, len(LOSSES))
+    order = torch.empty(0, dtype=torch.int64)
+    for k in range(config.steps):
+        batch = k % math.ceil(len(data.y_train) / config.batch_size)
+        if batch == 0:
+            order = torch.randperm(len(data.y_train), generator=gen)
+        start = batch * config.batch_size
+        index = order[start : start + config.batch_size]
+        x, y = data.x_train[index], data.y_train[index]
+        logits = models.forward(params, x, config.activation)[0]  # (R, B, 10)
+        target = models.one_hot(y, logits)
+        losses = [models.AUTOGRAD_LOSSES[name](logits[run], y, target)
+                  for run, name in enumerate(LOSSES)]  # fmt: skip
+        optimizer.zero_grad()
+        sum(losses).backward()
+        optimizer.step()
+        with torch.no_grad():
+            w, b = models.layer([p.grad for p in params], -1)  # (R, out, in), (R, 1, out)
+            norm = torch.hypot(torch.linalg.vector_norm(w, dim=(1, 2)),
+                               torch.linalg.vector_norm(b, dim=(1, 2)))  # fmt: skip
+            correct = logits.argmax(dim=-1).eq(y).sum(dim=1)
+            column = torch.stack([torch.stack(losses).double(), correct.double() / len(y),
+                                  norm.double()])  # fmt: skip
+        log.loss[k], log.accuracy[k], log.grad_norm[k] = column.numpy()
+    return log, [p.detach() for p in params]
+
+
+STEP_CASES = [
+    TrainConfig(model="softmax", lr=1.0, steps=15, batch_size=50),  # 12 per epoch: two epochs
+    TrainConfig(model="softmax", optimizer="adam", lr=0.01, steps=7, batch_size=200, seed=3),
+    TrainConfig(model="mlp", lr=0.3, steps=8, batch_size=500),  # 500 + 100 per epoch
+    TrainConfig(model="deep", activation="sigmoid", lr=0.6, steps=5, init="torch", seed=1),
+]
+
+
+@pytest.mark.parametrize("config", STEP_CASES, ids=["softmax-sgd", "softmax-adam", "mlp", "deep"])
+def test_the_engines_steps_are_the_straightforward_steps_bit_for_bit(config, small):
+    """Every speed-up of the step (the runs' logits as F.linear gives them, split per run; the
+    engine's backward; the log written in place) keeps the weights and every logged number
+    (loss, batch accuracy, output-layer gradient norm) bit for bit."""
+    trainer = PairTrainer(config, small)
+    for _ in range(config.steps):
+        trainer._train_step()
+    log, params = straightforward_run(config, small)
+    np.testing.assert_array_equal(trainer.log.loss, log.loss)
+    np.testing.assert_array_equal(trainer.log.accuracy, log.accuracy)
+    np.testing.assert_array_equal(trainer.log.grad_norm, log.grad_norm)
+    for got, want in zip(trainer._params, params, strict=True):
+        assert torch.equal(got.detach(), want)
+
+
+def test_backward_is_tensor_backward_bit_for_bit(monkeypatch):
+    """engine.autograd_backward runs torch.autograd's engine from the runs' losses: the
+    gradients that the summed loss's Tensor.backward accumulates, exactly; and where torch
+    lacks that entry point it is torch.autograd.backward."""
+    gen = torch.Generator().manual_seed(5)
+    x, y = torch.rand(30, models.INPUTS, generator=gen), torch.randint(0, 10, (30,), generator=gen)
+    target = models.one_hot(y, x[:, :10])
+
+    def gradients(backward):
+        w = torch.randn(2 * 10, models.INPUTS, generator=torch.Generator().manual_seed(6))
+        w.requires_grad_()
+        z = F.linear(x, w).split(10, dim=1)
+        backward([models.AUTOGRAD_LOSSES[name](z[run], y, target)
+                  for run, name in enumerate(LOSSES)])  # fmt: skip
+        return w.grad
+
+    expected = gradients(lambda losses: sum(losses).backward())
+    assert torch.equal(gradients(engine.autograd_backward), expected)
+    monkeypatch.setattr(engine, "_RUN_BACKWARD", None)
+    assert torch.equal(gradients(engine.autograd_backward), expected)
 
 
 def test_the_gradient_ratio_from_a_softmax_at_hand_is_gradient_ratio_bit_for_bit():
