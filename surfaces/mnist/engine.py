@@ -35,9 +35,9 @@ __all__ = ["EVAL_CHUNK", "LOSSES", "EvalRecord", "PairTrainer", "Progress", "Ste
 
 EVAL_CHUNK = 5_000  # images per forward pass when evaluating: bounds memory on full MNIST
 # Which gradient pass the engine uses: "autograd" unless the hand-written one is > 1.3x faster
-# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23, 22:55 UTC:
-# softmax regression 1.14x (one thread) and 0.90x (two), the MLPs 1.01-1.03x: under the bar
-# for every model.
+# on bench/bench_mnist.py (docs/benchmarks.md, "gradients"). Measured 2026-11-23, 22:55 and
+# 23:03 UTC: softmax regression 1.10-1.14x (one thread) and 0.90-0.93x (two), the MLPs
+# 1.01-1.15x: under the bar for every model.
 GRADIENTS = {"softmax": "autograd", "mlp": "autograd", "deep": "autograd"}
 
 
