@@ -174,8 +174,8 @@ def housekeeping(every_s: float = 30.0) -> None:
 
 def event_loop_name(bootstrap) -> str:
     """The event loop bootstrap.run will serve on: uvloop when it is installed (a project
-    dependency: Streamlit picks it up by itself; 6-10 % less server CPU per slider move than
-    asyncio's loop in docs/benchmarks.md), else asyncio's."""
+    dependency: Streamlit picks it up by itself; about 7 % less server CPU per slider move
+    than asyncio's loop, docs/benchmarks.md), else asyncio's."""
     pick = getattr(bootstrap, "_get_uvloop_loop_factory", None)  # Streamlit 1.67's own choice
     if pick is None:
         return "unknown (this Streamlit chooses differently)"

@@ -86,7 +86,6 @@ def test_the_component_is_declared_once_per_runtime(monkeypatch):
 
     server = FakeRuntime()
     made = []
-    declare = plotly_view.components.declare_component
     monkeypatch.setattr(plotly_view.runtime, "exists", lambda: True)
     monkeypatch.setattr(plotly_view.runtime, "get_instance", lambda: server)
     monkeypatch.setattr(CustomComponent, "__init__", _recording(CustomComponent.__init__, made))
@@ -96,7 +95,6 @@ def test_the_component_is_declared_once_per_runtime(monkeypatch):
     assert first.name == plotly_view.COMPONENT_NAME  # the caller's module, as before
     server = FakeRuntime()  # another runtime (AppTest makes one per run): declared there
     assert plotly_view._component() is not first and len(made) == 2
-    assert declare is plotly_view.components.declare_component
 
 
 def _recording(init, made):
