@@ -154,3 +154,19 @@ def test_after_a_move_the_curves_wait_until_the_3d_view_and_maps_are_on_screen(
         (_, _, shown_3d), (_, _, shown_maps), (_, curves_started, _) = times
         assert curves_started >= max(shown_3d, shown_maps)
         wait_for_streamlit(page)
+
+
+def test_a_new_visitor_sees_the_3d_view_before_the_maps_are_drawn(
+    page, streamlit_server, wait_for_streamlit
+):
+    """The first drawing of the maps (about 0.4 s of Plotly in software WebGL) used to run in
+    the task that drew the 3-D view, so it held back the first 3-D figure's paint. A panel's
+    first drawing now starts after the panels before it are stamped on screen."""
+    page.goto(streamlit_server(APP))
+    wait_for_streamlit(page, timeout_s=60)
+    frame, _ = frames(page)
+    times = poll(lambda: frame.evaluate(TIMES),
+                 lambda t: len(t) == 3 and all(x[2] for x in t), what="all three panels drawn")
+    (_, _, shown_3d), (_, maps_started, shown_maps), (_, curves_started, _) = times
+    assert maps_started >= shown_3d
+    assert curves_started >= shown_maps
