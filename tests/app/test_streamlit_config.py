@@ -1,5 +1,6 @@
-"""The project's .streamlit/config.toml, as Streamlit itself reads it for README's
-`streamlit run app.py` (run from the repository root)."""
+"""The project's .streamlit/config.toml, as Streamlit itself reads it for `streamlit run
+app.py` from the repository root (development, Streamlit Community Cloud, the browser
+tests; README's `deploy/serve.py` sets the same option itself)."""
 
 from __future__ import annotations
 

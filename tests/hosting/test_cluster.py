@@ -35,9 +35,9 @@ async def _open(url: str, cookies: dict | None = None) -> Tab:
 
 def test_first_visitors_spread_over_both_replicas(cluster):
     # Each first visit gets a random route cookie, hashed onto the ring of both replicas.
-    # Eight tabs (the old test) all landed on one replica in about 1 CI run in 120 (2/2^8 at
-    # a 50/50 split); forty first visits do so with odds near 1e-9 even at the ring's worst
-    # 40/60 split for two random ports.
+    # Eight tabs (the old test) all landed on one replica in about 1 CI run in 128 (2/2^8
+    # at a 50/50 split; it happened once); forty first visits do so with odds near 1e-9,
+    # even at the ring's worst 40/60 split for two random ports.
     visits = [http_get(cluster.url + "/_stcore/health") for _ in range(40)]
     upstreams = [_upstream(headers) for _, headers, _, _ in visits]
     routes = [cookies[ROUTE_COOKIE] for _, _, cookies, _ in visits]
