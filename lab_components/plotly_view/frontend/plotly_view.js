@@ -553,8 +553,8 @@
     function chainOf(list) {
       return list.reduce(function (chain, i, k) {
         return chain.then(function () {
-          var wait = k > 0 && panels[i].renders === 0 ? afterPaint() : null;
-          return Promise.resolve(wait).then(function () {
+          var ready = k > 0 && panels[i].renders === 0 ? afterPaint() : Promise.resolve();
+          return ready.then(function () {
             return draw(i, i === 0 && newCamera);
           });
         });
