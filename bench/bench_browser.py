@@ -1,19 +1,23 @@
 """Slider to screen in headless Chromium (issue 7), all in one run; results go to
 docs/benchmarks.md.
 
-Measured, on a freshly started `streamlit run app.py` (the lab) and on the reference app
+Measured on README's start (`deploy/serve.py`, which serves the path route), on a fresh
+`streamlit run app.py` (first visit only) and on the reference app
 (`bench/reference_browser_app.py`: two cached 101x101 surfaces and one path drawn with
 `st.plotly_chart`):
-- first visit on a fresh server (README's start, `deploy/serve.py`, and `streamlit run`) and
-  again on the warm one (a new browser context each, no cache): navigation start -> the first
+- first visit on a fresh server (`deploy/serve.py` and `streamlit run`) and again on the warm
+  `deploy/serve.py` (a new browser context each, no cache): navigation start -> the first
   3-D figure drawn; bytes on the wire (HTTP encoded bytes, CDP Network.loadingFinished,
   plus websocket frames); copies of plotly.js loaded;
-- path-only moves (Start y1, learning rate, steps, optimiser, a hyper-parameter) and surface
-  moves (y3, range, target, resolution): key press -> the 3-D panel and the maps panel drawn
-  with the new data (the frontend stamps each draw one animation frame after Plotly.react
-  resolves); the floor: Plotly.react of the same panels, from the figure before the move to
-  the figure after it, replayed in the same page right after the move and timed the same
-  way; bytes received on the websocket per move (CDP Network.webSocketFrameReceived);
+- path-only moves with the figure frame's own controls (Start y1, learning rate, steps,
+  optimiser, Adam's beta1: the frame asks the path route and draws) and with the sidebar's
+  widgets (a rerun each), and surface moves (y3, range, target, resolution): key press (or
+  the control's input event) -> the 3-D panel and the maps panel drawn with the new data
+  (the frontend stamps each draw one animation frame after Plotly.react resolves); the
+  floor: Plotly.react of the same panels, from the figure before the move to the figure
+  after it, replayed in the same page right after the move and timed the same way; bytes
+  received per move on the websocket (CDP Network.webSocketFrameReceived) and over HTTP
+  (the path route), the move's report to Python and its rerun included;
 - the reference app's slider move: key press -> its chart shows the new path.
 
     flock /tmp/lsl-heavy.lock python bench/bench_browser.py [--moves N] [--write]
@@ -50,7 +54,7 @@ VIEWPORT = {"width": 1600, "height": 1000}
 FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 INTRO = """## Slider to screen, in the browser
 
-`bench/bench_browser.py` drives headless Chromium (software WebGL) against `streamlit run`;
+`bench/bench_browser.py` drives headless Chromium (software WebGL) against README's start;
 `flock /tmp/lsl-heavy.lock python bench/bench_browser.py --write` regenerates the block below
 (and only it). "Above floor" is the move's time minus Plotly's own redraw of the same panels
 (from the figure before the move to the one after it), replayed in the same page right after
@@ -161,8 +165,12 @@ def poll(read, until, timeout_s: float = 20.0, what: str = "condition"):
 # ---- the lab -----------------------------------------------------------------------------
 
 KEYDOWN = """() => { if (window.__keys) return; window.__keys = 1;
-  document.addEventListener("keydown",
-    e => { window.__t0 = performance.timeOrigin + e.timeStamp; }, true); }"""
+  const stamp = e => { if (!window.__t0) window.__t0 = performance.timeOrigin + e.timeStamp; };
+  document.addEventListener("keydown", stamp, true);
+  document.addEventListener("input", stamp, true); }"""
+# The frame's controls: every move reported to Python (its rerun is then awaited).
+SYNCED = """() => { const c = window.plotlyView.controls;
+  return !c.moved || Number(c.div.dataset.reported || 0) === c.moved; }"""
 STAMPS = "() => window.plotlyView.panels.map(p => [p.renders, p.drawnAt || 0])"
 FLOOR = """async (ids) => {
   const frame = () => new Promise(r => requestAnimationFrame(() => r()));
@@ -208,24 +216,32 @@ def first_visit(browser, url: str) -> dict:
     return out
 
 
-def move(page, frame, wire: Wire, keys) -> dict:
-    """Press keys on the focused widget; ms to both paths panels redrawn, floor, ws bytes."""
+def move(page, frame, wire: Wire, keys, where=None) -> dict:
+    """Press keys on the focused widget (in `where`: the page, or the frame for its own
+    controls; a callable instead of keys acts itself); ms to both paths panels redrawn,
+    floor, bytes on the websocket and over HTTP (the path route)."""
+    where = where or page
     before = frame.evaluate(STAMPS)
-    wire.ws = 0
-    page.evaluate("() => { window.__t0 = 0; }")
-    for key in keys:
-        page.keyboard.press(key)  # single characters type themselves
-    t0 = poll(lambda: page.evaluate("() => window.__t0"), bool, what="the key press")
+    wire.ws = wire.http = 0
+    where.evaluate("() => { window.__t0 = 0; }")
+    if callable(keys):
+        keys()
+    else:
+        for key in keys:
+            page.keyboard.press(key)  # single characters type themselves
+    t0 = poll(lambda: where.evaluate("() => window.__t0"), bool, what="the key press")
 
     def done(stamps):
         return all(stamps[i][0] > before[i][0] and stamps[i][1] > t0 for i in (0, 1))
 
     stamps = poll(lambda: frame.evaluate(STAMPS), done, what="the redrawn panels")
+    poll(lambda: frame.evaluate(SYNCED), bool, what="the move reported to Python")
     idle(page)
     page.wait_for_timeout(300)  # late frames (the curves panel, the URL) still count
+    idle(page)
     took = max(stamps[0][1], stamps[1][1]) - t0
     floor = frame.evaluate(FLOOR, [0, 1])
-    return {"ms": took, "floor": floor, "ws": wire.ws}
+    return {"ms": took, "floor": floor, "ws": wire.ws, "http": wire.http}
 
 
 def focus(page, role: str, name: str | None) -> None:
@@ -245,21 +261,41 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
          timeout_s=60, what="three panels")
     idle(page)
     page.evaluate(KEYDOWN)
+    frame.evaluate(KEYDOWN)
     results: dict[str, list[dict]] = {}
 
-    def run(label, role, name, keys_for):
+    def run(label, role, name, keys_for, where=None):
         samples = results.setdefault(label, [])
         for k in range(n):
-            focus(page, role, name)
-            samples.append(move(page, frame, wire, keys_for(k)))
+            if where is None:
+                focus(page, role, name)
+            else:
+                frame.locator(f"#control-{name}").focus()
+            samples.append(move(page, frame, wire, keys_for(k), where))
             print(label, {k: round(v) for k, v in samples[-1].items() if v is not None},
                   flush=True)
 
     back_forth = lambda k: ["ArrowRight" if k % 2 == 0 else "ArrowLeft"]  # noqa: E731
-    run("path: Start y1", "slider", "Start y1", back_forth)
-    run("path: learning rate", "slider", "Learning rate",
-        lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
-    run("path: steps", "slider", "Steps", back_forth)
+    # Path moves go one way, to values not seen before: Streamlit sends a message it has sent
+    # before as a reference to its cache, which would flatter the bytes per move.
+    right, left = (lambda k: ["ArrowRight"]), (lambda k: ["ArrowLeft"])  # noqa: E731
+    # The figure frame's own descent controls (the path route, when the server has it).
+    run("frame: Start y1", None, "y1", right, frame)
+    run("frame: learning rate", None, "lr", left, frame)
+    run("frame: steps", None, "steps", right, frame)
+    optimisers = ["momentum", "rmsprop", "nesterov", "adam"]
+    for k in range(n):
+        run_one = optimisers[(k - n) % len(optimisers)]
+        results.setdefault("frame: optimiser", []).append(move(
+            page, frame, wire,
+            lambda o=run_one: frame.locator("#control-opt").select_option(
+                str(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"].index(o))),
+            frame))
+    run("frame: Adam β1", None, "beta1", left, frame)
+    # The same through the sidebar's widgets (a rerun of the page each).
+    run("path: Start y1", "slider", "Start y1", right)
+    run("path: learning rate", "slider", "Learning rate", right)
+    run("path: steps", "slider", "Steps", right)
     # Optimiser: type the option's name and Enter; the last one chosen is Adam.
     choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
     run("path: optimiser", "combobox", "Optimiser",
@@ -267,7 +303,7 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     name = poll(lambda: [s for s in ("Momentum", "Adam β1", "RMSprop α (smoothing)")
                          if page.get_by_role("slider", name=s).count()],
                 bool, what="a hyper-parameter slider")[0]
-    run(f"path: {name}", "slider", name, lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
+    run(f"path: {name}", "slider", name, right)
     # -1000 <-> 20 (one step of y3 far below the square draws the same surfaces: no redraw)
     run("surface: y3", "slider", "Pinned logit y3", lambda k: ["End" if k % 2 == 0 else "Home"])
     run("surface: range", "slider", "Logit range ±", back_forth)
@@ -323,7 +359,8 @@ def summarize(samples: list[dict]) -> dict:
     above = [s["ms"] - s["floor"] for s in samples if s["floor"] is not None]
     return {"ms": statistics.median(ms), "floor": statistics.median(floors),
             "above": statistics.median(above), "ws": statistics.median(s["ws"] for s in samples),
-            "ws_max": max(s["ws"] for s in samples), "n": len(samples)}
+            "ws_max": max(s["ws"] for s in samples),
+            "http": statistics.median(s["http"] for s in samples), "n": len(samples)}
 
 
 def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, reference: list[float],
@@ -336,36 +373,44 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         f"{', '.join(f'{x:.1f}' for x in load)}.",
         "",
         "| move | key -> 3-D and maps drawn (ms) | Plotly's floor (ms) | above floor (ms) "
-        "| websocket per move (kB, median / max) |",
-        "|---|---|---|---|---|",
+        "| websocket per move (kB, median / max) | HTTP per move (kB) |",
+        "|---|---|---|---|---|---|",
     ]
     for label, samples in moves.items():
         s = summarize(samples)
         lines.append(f"| {label} | {s['ms']:.0f} | {s['floor']:.0f} | **{s['above']:.0f}** | "
-                     f"{s['ws'] / 1e3:.1f} / {s['ws_max'] / 1e3:.1f} |")
-    path = [x for label, samples in moves.items() if label.startswith("path")
-            for x in samples]
-    surface = [x for label, samples in moves.items() if label.startswith("surface")
-               for x in samples]
-    p, s = summarize(path), summarize(surface)
+                     f"{s['ws'] / 1e3:.1f} / {s['ws_max'] / 1e3:.1f} | {s['http'] / 1e3:.1f} |")
+
+    def group(prefix: str) -> dict:
+        return summarize([x for label, samples in moves.items() if label.startswith(prefix)
+                          for x in samples])
+
+    f, p, s = group("frame"), group("path"), group("surface")
     ref = statistics.median(reference)
     lines += [
         "",
-        f"- Path-only moves, all together (n = {p['n']}): median {p['ms']:.0f} ms, floor "
-        f"{p['floor']:.0f} ms, **{p['above']:.0f} ms above the floor** (target <= 80), "
-        f"**{p['ws'] / 1e3:.1f} kB** on the websocket (max {p['ws_max'] / 1e3:.1f}; target "
-        "<= 30).",
+        f"- Path-only moves with the figure's own controls, all together (n = {f['n']}): "
+        f"median {f['ms']:.0f} ms, floor {f['floor']:.0f} ms, **{f['above']:.0f} ms above the "
+        f"floor** (target <= 80); per move **{(f['ws'] + f['http']) / 1e3:.1f} kB** on the "
+        f"wire (the path route {f['http'] / 1e3:.1f} kB, then Streamlit's rerun "
+        f"{f['ws'] / 1e3:.1f} kB on the websocket; max {f['ws_max'] / 1e3:.1f}; target <= 30).",
+        f"- Path-only moves with the sidebar's widgets (a rerun each), all together "
+        f"(n = {p['n']}): median {p['ms']:.0f} ms, floor {p['floor']:.0f} ms, "
+        f"**{p['above']:.0f} ms above the floor**, {p['ws'] / 1e3:.1f} kB on the websocket "
+        f"(max {p['ws_max'] / 1e3:.1f}).",
         f"- Surface moves, all together (n = {s['n']}): median {s['ms']:.0f} ms, floor "
         f"{s['floor']:.0f} ms, **{s['above']:.0f} ms above the floor** (target <= 150), "
         f"{s['ws'] / 1e3:.0f} kB on the websocket.",
         f"- Reference app (two cached 101x101 surfaces and one path with `st.plotly_chart`): "
         f"median **{ref:.0f} ms** per slider move (n = {len(reference)}); the lab's path-only "
-        f"move is **{ref / p['ms']:.1f}x** faster.",
+        f"move is **{ref / f['ms']:.1f}x** faster with the figure's controls, "
+        f"{ref / p['ms']:.1f}x with the sidebar's.",
         f"- First 3-D figure for a new visitor: **{fresh_production['first_ms'] / 1e3:.2f} s** "
         "on a freshly started server as README starts it (`deploy/serve.py`, which imports "
         f"what the pages need before it listens; target <= 5), {fresh['first_ms'] / 1e3:.2f} s "
         "on a fresh `streamlit run app.py` (the first visitor pays the imports, as on Streamlit "
-        f"Community Cloud), **{warm['first_ms'] / 1e3:.2f} s** on a warm server (target <= 1.5).",
+        f"Community Cloud), **{warm['first_ms'] / 1e3:.2f} s** on a warm server (README's "
+        "start; target <= 1.5).",
         f"- A first visit on the wire: **{(warm['http'] + warm['ws']) / 1e6:.2f} MB** "
         f"(HTTP {warm['http'] / 1e6:.2f} MB encoded, websocket {warm['ws'] / 1e6:.2f} MB; "
         f"target <= 4); copies of plotly.js loaded: **{warm['plotly']}**.",
@@ -385,10 +430,10 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with server("app.py", production=True) as url:  # README's start
             fresh_production = first_visit(browser, url)
-        with server("app.py") as url:
-            fresh = first_visit(browser, url)
             warm = first_visit(browser, url)
             moves = lab_moves(browser, url, args.moves)
+        with server("app.py") as url:
+            fresh = first_visit(browser, url)
         with server("bench/reference_browser_app.py") as url:
             reference = reference_moves(browser, url, args.moves)
         browser.close()

@@ -219,7 +219,12 @@ def main(argv: list[str] | None = None) -> None:
     housekeeping(float(os.environ.get("LSL_HOUSEKEEPING_S", "30")))
     LOG.info("event loop: %s", event_loop_name(bootstrap))
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
-    bootstrap.run(str(args.script), False, [], flag_options={})
+    # An st.App: Streamlit's routes and the lab's path route (lab_components.lab_api).
+    import streamlit as st  # noqa: PLC0415
+
+    from lab_components import lab_api  # noqa: PLC0415 - after preload() put ROOT on sys.path
+
+    st.App(args.script, routes=lab_api.routes()).run(config=flags)
 
 
 if __name__ == "__main__":

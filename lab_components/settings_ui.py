@@ -35,6 +35,7 @@ class PageState:
         self._state = f"{table.name}_settings"
         self._notes = f"{table.name}_url_notes"
         self._preset = f"{table.name}_preset"
+        self._taken = f"{table.name}_taken_notes"
 
     # --- keys -----------------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -62,6 +63,25 @@ class PageState:
             if field.widget_kind != "none" and self.key(field.name) not in st.session_state:
                 st.session_state[self.key(field.name)] = getattr(settings, field.name)
 
+    def take(self, values: Mapping[str, Any], *, only: tuple[str, ...]) -> None:
+        """Set the widgets of the fields in `only` to `values` (from outside the widgets: a
+        frame's own controls), before the widgets are drawn. A value a field cannot take is
+        replaced as in `current` and reported in the page's one warning line."""
+        settings = st.session_state[self._state]
+        notes = []
+        for name, raw in values.items():
+            field = self.table.field.get(name)
+            if name not in only or field is None or field.widget_kind == "none":
+                continue
+            if field.kind == "float" and type(raw) is int:  # JSON writes 7.0 as 7
+                raw = float(raw)
+            value, reason = field.coerce(raw, getattr(settings, name))
+            if reason:
+                notes.append(Note(name, _short(raw), fmt(value), "value"))
+            st.session_state[self.key(name)] = value
+        if notes:
+            st.session_state[self._taken] = notes
+
     def current(self, **extra: Any) -> Any:
         """The widgets' values as validated settings; `extra` sets fields without a widget.
 
@@ -70,6 +90,7 @@ class PageState:
         previous = st.session_state[self._state]
         values, notes = {}, []
         dropped = widget_guard.rejected()  # values Streamlit never saw: the widget kept its own
+        notes.extend(st.session_state.pop(self._taken, []))  # from `take`, this run
         for field in self.table.fields:
             if field.widget_kind == "none":
                 continue

@@ -33,6 +33,18 @@ Two entry points:
 - A panel's `narrow` ({"height", "layout"}) replaces parts of its layout when the frame is at
   most 640 px wide (e.g. two scenes stacked instead of side by side).
 
+Controls: `plotly_panels(..., controls=Controls(...))` draws a row of sliders and drop-downs
+under the first panel. A move asks `Controls.api` (GET, the link's query with the moved
+values, `lang`) for the panels' new figures and draws them at once, with no rerun; then, and
+straight away when there is no `api` or it fails, it reports the values (value.controls =
+{frame, seq, values}) and Streamlit reruns. `moved_controls(key)` gives a page each report
+once; the next render tells the frame which report it reflects, so that a render started
+before a move does not draw over that move's figures.
+
+A panel given as a JSON string carries its digest; the frame reports the digests it has on
+screen (value.figures), and a figure whose digest the frame reported goes as the digest
+alone (the rerun after a move drawn from a route sends no figure again).
+
 Camera protocol: the frontend reports `{"scene": {eye, center, up}, "scene2": {...}}` to
 Python 400 ms after the last camera change, and only when it differs from what it last
 reported; that value is what `plotly_view` returns. All 3D scenes of the first panel share
@@ -72,8 +84,8 @@ from streamlit import runtime
 
 from lab_components.plotly_view.encoding import figure_json, share_arrays, traces_json
 
-__all__ = ["COMPONENT_NAME", "Blob", "Click", "Panel", "blob", "clicked", "plotly_panels",
-           "plotly_view"]
+__all__ = ["COMPONENT_NAME", "Blob", "Click", "Controls", "Panel", "blob", "clicked",
+           "moved_controls", "plotly_panels", "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
@@ -142,6 +154,12 @@ def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
     return made
 
 
+def figure_digest(figure: str) -> str:
+    """The digest of a panel's figure given as a JSON string (what a route that answers
+    panels sends with each, so that a frame can report what it has on screen)."""
+    return hashlib.sha256(figure.encode("utf-8")).hexdigest()[:20]
+
+
 def lookup(digest: str) -> str | None:
     """The JSON of a Blob made in this process that is still alive or among the last made,
     else None."""
@@ -207,10 +225,49 @@ def clicked(key: str) -> Click | None:
     )
 
 
-def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = None) -> dict | None:
+@dataclass(frozen=True)
+class Controls:
+    """A row of inputs drawn under a frame's first panel (see the module docstring).
+
+    fields: one spec per input, {"name", "label", "help", "value", "kind": "range" (with
+    "lo", "hi", "step") | "ladder" (a slider over "values", shown as "labels") | "select"
+    (a drop-down of "values" shown as "labels"), "query" (each choice as the link writes it;
+    range values are written as numbers), "optimizers" (shown only while the field named
+    "opt" holds one of these; None: always)}. query: the link's query of the page's current
+    settings; a move replaces the moved fields in it. api: the URL path that answers
+    {"panels": [{"figure", "base"}], "blobs": {digest: JSON}} for such a query, or None.
+    lang: sent with the query. large: bigger type (projector mode).
+    """
+
+    fields: list[dict]
+    query: dict[str, str]
+    api: str | None = None
+    lang: str = "en"
+    large: bool = False
+
+
+def moved_controls(key: str) -> dict | None:
+    """The values of the frame `key`'s controls that this session has not seen yet, once;
+    else None. Call it before drawing the widgets that mirror them: the values are the
+    frame's, untrusted (validate them)."""
+    value = st.session_state.get(key)
+    report = value.get("controls") if isinstance(value, dict) else None
+    if not isinstance(report, dict) or not isinstance(report.get("seq"), int) \
+            or not isinstance(report.get("values"), dict):
+        return None
+    name = {"frame": str(report.get("frame")), "seq": report["seq"]}
+    seen = f"_plotly_view_controls_{key}"
+    if st.session_state.get(seen) == name:
+        return None
+    st.session_state[seen] = name
+    return dict(report["values"])
+
+
+def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = None,
+                  controls: Controls | None = None) -> dict | None:
     """Draw several figures stacked in one frame (one Plotly runtime); cameras as plotly_view.
 
-    The cameras are those of the first panel's 3D scenes.
+    The cameras are those of the first panel's 3D scenes. `controls`: see `Controls`.
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string. Got {key!r} instead.")
@@ -230,11 +287,24 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
         -SENT_MEMORY:]
     blobs, arrays = share_arrays(blobs)
+    # A figure the frame reports on screen already (drawn from a route's answer, say) goes
+    # as its digest alone.
+    on_screen = value.get("figures")
+    on_screen = on_screen if isinstance(on_screen, list) else []
+    args = [_panel_args(p) for p in panels]
+    for i, a in enumerate(args):
+        if a["digest"] is not None and i < len(on_screen) and on_screen[i] == a["digest"]:
+            a["figure"] = None
     out = _component()(
-        panels=[_panel_args(p) for p in panels],
+        panels=args,
         blobs=blobs,
         arrays=arrays,
         camera=clean_cameras(camera),
+        controls=None if controls is None else {
+            "fields": controls.fields, "query": controls.query, "api": controls.api,
+            "lang": controls.lang, "large": controls.large,
+            # the frame's last report this run reflects
+            "applied": st.session_state.get(f"_plotly_view_controls_{key}")},
         key=key,
         default=None,
     )
@@ -259,10 +329,12 @@ def _panel_args(panel: Panel) -> dict:
     # JSON string, e.g. spliced from cached parts, goes as it is: parsing and re-dumping
     # on every rerun would cost more than the escaping.
     fig = panel.figure
+    digest = figure_digest(fig) if isinstance(fig, str) else None
     if isinstance(fig, str) and len(fig) < _PARSE_BELOW:
         fig = json.loads(fig)  # a small figure as an object: no escaped quotes on the wire
     return {
         "figure": fig if isinstance(fig, str | dict) else json.loads(figure_json(fig)),
+        "digest": digest,
         "height": panel.height,
         "base": panel.base.digest if panel.base is not None else None,
         "narrow": panel.narrow,

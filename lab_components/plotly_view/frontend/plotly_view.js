@@ -18,7 +18,12 @@
  *
  * Every figure is drawn with Plotly.react on the same div, with the cameras the user set put
  * back into its layout, so new data never resets the view. All 3D scenes of the first panel
- * share one camera. The value sent to Python is {cameras, missing, seq, click}.
+ * share one camera. The value sent to Python is {cameras, missing, seq, click, figures
+ * (the digests of the figures on screen), controls}. A panel whose figure is null and
+ * whose digest is the one on screen keeps its drawing.
+ *
+ * args.controls: a row of inputs under the first panel (see the Python module's docstring);
+ * a move asks controls.api for the panels and draws them, then reports the values.
  *
  * A panel with `clicks` reports a click on a point as value.click = {frame, n, panel, x, y,
  * curve, index, customdata}: (frame, n) names the click, so Python acts on each once; x and
@@ -72,7 +77,21 @@
     timer: null,
     queue: Promise.resolve(), // renders run one after another
   };
-  window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels };
+  // The descent controls (args.controls): a row of inputs under the first panel.
+  var controls = {
+    div: document.getElementById("controls"),
+    spec: null, // args.controls of the last render
+    inputs: {}, // field name -> {box, input, output, label}
+    values: {}, // field name -> value (a JSON value, as Python takes it)
+    moved: 0, // moves so far; a report's seq
+    busy: false, // a route request is under way
+    pending: false, // a move came in meanwhile: ask again when it answers
+    failed: false, // the route failed once: moves go through Python from then on
+    syncTimer: null,
+    requests: 0,
+    fastDraws: 0,
+  };
+  window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls };
 
   function send(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
@@ -166,8 +185,13 @@
       missing: state.missing,
       seq: state.seq,
       click: state.click,
+      figures: panels.map(function (p) { return p.digest || null; }),
+      controls: controls.moved ? {
+        frame: FRAME_ID, seq: controls.moved, values: Object.assign({}, controls.values),
+      } : null,
     };
     send("streamlit:setComponentValue", { value: value, dataType: "json" });
+    if (value.controls) controls.div.dataset.reported = String(value.controls.seq);
   }
 
   // Give every 3D scene the camera of `source`; the relayouts come back here and settle,
@@ -301,6 +325,210 @@
     blobs.set(digest, traces);
   }
 
+  // ---- controls --------------------------------------------------------------------
+
+  var SYNC_DELAY_MS = 300; // quiet time after the last move before telling Python
+
+  // A render reflects the last move when Python says it applied that move's report.
+  function renderIsStale(spec) {
+    if (!spec || !controls.moved) return false;
+    var applied = spec.applied;
+    if (!applied) return false; // this page does not read the reports: nothing to wait for
+    return applied.frame !== FRAME_ID || applied.seq < controls.moved;
+  }
+
+  function shownField(f) {
+    return !f.optimizers || f.optimizers.indexOf(controls.values.opt) >= 0;
+  }
+
+  function indexOf(f, value) {
+    for (var k = 0; k < f.values.length; k++) {
+      if (f.values[k] === value || Number(f.values[k]) === Number(value)) return k;
+    }
+    return 0;
+  }
+
+  // The value an input holds, as Python takes it, and as the link writes it.
+  function inputValue(f, input) {
+    if (f.kind === "range") return Number(input.value);
+    return f.values[Number(input.value)];
+  }
+
+  function queryValue(f, value) {
+    return f.kind === "range" ? String(value) : f.query[indexOf(f, value)];
+  }
+
+  function shownText(f, value) {
+    if (f.kind === "range") return String(value);
+    return f.labels[indexOf(f, value)];
+  }
+
+  function buildControl(f) {
+    var box = document.createElement("div");
+    box.className = "control";
+    var label = document.createElement("label");
+    var id = "control-" + f.name;
+    label.htmlFor = id;
+    var output = document.createElement("output");
+    output.htmlFor = id;
+    var input;
+    if (f.kind === "select") {
+      input = document.createElement("select");
+      f.values.forEach(function (v, k) {
+        var option = document.createElement("option");
+        option.value = String(k);
+        input.appendChild(option);
+      });
+    } else {
+      input = document.createElement("input");
+      input.type = "range";
+    }
+    input.id = id;
+    input.name = f.name;
+    var head = document.createElement("div");
+    head.className = "head";
+    head.appendChild(label);
+    if (f.kind !== "select") head.appendChild(output);
+    box.appendChild(head);
+    box.appendChild(input);
+    input.addEventListener("input", function () {
+      onControl(f.name, inputValue(controls.spec.fieldsByName[f.name], input));
+    });
+    controls.div.appendChild(box);
+    return { box: box, input: input, output: output, label: label };
+  }
+
+  // Labels, ranges and (unless the render is stale) values from the render's spec.
+  function setControls(spec, stale, theme) {
+    if (!spec || !Array.isArray(spec.fields) || !spec.fields.length) {
+      controls.div.hidden = true;
+      return;
+    }
+    var first = controls.spec === null;
+    controls.spec = spec;
+    spec.fieldsByName = {};
+    controls.div.hidden = false;
+    controls.div.classList.toggle("large", !!spec.large);
+    if (theme && theme.textColor) document.body.style.color = theme.textColor;
+    spec.fields.forEach(function (f) {
+      spec.fieldsByName[f.name] = f;
+      var c = controls.inputs[f.name] || (controls.inputs[f.name] = buildControl(f));
+      c.label.textContent = f.label;
+      c.box.title = f.help || "";
+      var input = c.input;
+      if (f.kind === "select") {
+        Array.prototype.forEach.call(input.options, function (o, k) {
+          o.textContent = f.labels[k];
+        });
+      } else if (f.kind === "range") {
+        input.min = String(f.lo);
+        input.max = String(f.hi);
+        input.step = String(f.step);
+      } else {
+        input.min = "0";
+        input.max = String(f.values.length - 1);
+        input.step = "1";
+      }
+      if (first || !stale) controls.values[f.name] = f.value;
+    });
+    showValues();
+  }
+
+  function showValues() {
+    controls.spec.fields.forEach(function (f) {
+      var c = controls.inputs[f.name];
+      var value = controls.values[f.name];
+      var wanted = f.kind === "range" ? String(value) : String(indexOf(f, value));
+      if (c.input.value !== wanted) c.input.value = wanted;
+      c.output.textContent = shownText(f, value);
+      c.box.hidden = !shownField(f);
+    });
+  }
+
+  function onControl(name, value) {
+    controls.values[name] = value;
+    controls.moved += 1;
+    showValues();
+    clearTimeout(controls.syncTimer);
+    if (controls.spec.api && !controls.failed) {
+      requestPaths();
+    } else {
+      sendValue(); // no route: Python reruns the page and sends the new figures
+    }
+  }
+
+  function routeUrl() {
+    var spec = controls.spec;
+    var query = Object.assign({}, spec.query);
+    spec.fields.forEach(function (f) {
+      query[f.name] = queryValue(f, controls.values[f.name]);
+    });
+    query.lang = spec.lang || "en";
+    query.have = Array.from(blobs.keys()).join(",");
+    return spec.api + "?" + new URLSearchParams(query).toString();
+  }
+
+  // Ask the route for the moved setting's figures; one request at a time, the latest wins.
+  function requestPaths() {
+    if (controls.busy) {
+      controls.pending = true;
+      return;
+    }
+    controls.busy = true;
+    controls.requests += 1;
+    controls.div.dataset.requests = String(controls.requests);
+    fetch(routeUrl(), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("the path route answered " + response.status);
+        return response.json();
+      })
+      .then(function (payload) {
+        // Drawn even when a newer move is waiting (a drag shows its way); the next request
+        // goes once this drawing is done.
+        drawPayload(payload);
+        return state.queue;
+      })
+      .catch(function (err) {
+        console.warn("plotly_view: " + (err && err.message ? err.message : err) +
+          "; the controls go through Streamlit from now on");
+        controls.failed = true;
+      })
+      .then(function () {
+        controls.busy = false;
+        if (controls.failed) {
+          sendValue();
+        } else if (controls.pending) {
+          controls.pending = false;
+          requestPaths();
+        } else {
+          // Python follows (the sidebar, the table, the link) once the moves have stopped.
+          controls.syncTimer = setTimeout(sendValue, SYNC_DELAY_MS);
+        }
+      });
+  }
+
+  // The route's panels, drawn as a render's would be; a base this frame lacks (never the
+  // case for a move of the controls) leaves the move to Python.
+  function drawPayload(payload) {
+    storeBlobs(payload.blobs, null);
+    var given = Array.isArray(payload.panels) ? payload.panels : [];
+    var ready = given.length === panels.length && given.every(function (a) {
+      return !a.base || blobs.has(a.base);
+    });
+    if (!ready) {
+      controls.failed = true;
+      return;
+    }
+    given.forEach(function (a, i) {
+      panels[i].figure = JSON.stringify(a.figure);
+      panels[i].digest = a.digest || null;
+      panels[i].base = a.base || null;
+    });
+    controls.fastDraws += 1;
+    controls.div.dataset.fastDraws = String(controls.fastDraws);
+    drawAll(false);
+  }
+
   // ---- drawing -----------------------------------------------------------------------
 
   function isNarrow() {
@@ -334,7 +562,7 @@
 
   // Size the plots and the iframe; true when a height changed.
   function setHeights() {
-    var total = 0;
+    var total = controls.div.hidden ? 0 : controls.div.offsetHeight;
     var changed = false;
     panels.forEach(function (p) {
       var h = panelHeight(p);
@@ -578,16 +806,27 @@
       });
   }
 
-  function onRender(args) {
+  function onRender(args, theme) {
     storeBlobs(args.blobs, args.arrays);
     var given = Array.isArray(args.panels) ? args.panels : [];
+    // A render that does not yet reflect the controls' last move keeps that move's drawing.
+    var stale = renderIsStale(args.controls);
+    var lacking = false;
+    setControls(args.controls, stale, theme);
     given.forEach(function (a, i) {
       var p = panels[i];
       if (!p) {
         p = panels[i] = { div: panelDiv(i), renders: 0, drawnKey: null };
       }
-      p.figure = typeof a.figure === "string" ? a.figure : JSON.stringify(a.figure);
       p.height = a.height;
+      if (stale && p.figure !== undefined) return;
+      if (a.figure === null || a.figure === undefined) {
+        // Sent as its digest: the figure we reported on screen (else ask for it in full).
+        if (!a.digest || a.digest !== p.digest) lacking = true;
+        return;
+      }
+      p.figure = typeof a.figure === "string" ? a.figure : JSON.stringify(a.figure);
+      p.digest = a.digest || null;
       p.base = a.base || null;
       p.narrow = a.narrow || null;
       p.clicks = !!a.clicks;
@@ -597,7 +836,9 @@
     var missing = given.map(function (a) { return a.base; }).filter(function (d) {
       return d && !blobs.has(d);
     });
-    if (missing.length && missing.join() !== state.missing.join()) {
+    if (lacking) {
+      sendValue(); // its `figures` differ from the digests sent: Python sends them in full
+    } else if (missing.length && missing.join() !== state.missing.join()) {
       state.missing = missing;
       sendValue();
     } else if (!missing.length) {
@@ -608,6 +849,7 @@
   }
 
   window.addEventListener("resize", function () {
+    if (panels.length) setHeights(); // the controls' row may wrap differently
     if (!panels.length || isNarrow() === state.narrow) return;
     state.narrow = isNarrow();
     drawAll(false);
@@ -616,7 +858,7 @@
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent) return;
     var data = event.data;
-    if (data && data.type === "streamlit:render") onRender(data.args || {});
+    if (data && data.type === "streamlit:render") onRender(data.args || {}, data.theme);
   });
 
   if (typeof Plotly === "undefined") {

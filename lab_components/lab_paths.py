@@ -1,0 +1,143 @@
+"""The lab's descent paths as plotly_view panels: built the same way for the page's rerun and
+for the path route (`lab_components.lab_api`) that the figure frame's own descent controls
+call, so that both give a browser byte-for-byte the same panels.
+
+No Streamlit here: the route runs outside any script run.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from lab_components.lab_surfaces import HEIGHT_3D, HEIGHT_CURVES, HEIGHT_MAP, surface_blobs
+from lab_components.plotly_view import Blob, Panel, blob, figure_digest
+from lab_components.plotly_view.encoding import small_traces_json
+from surfaces import figures as F
+from surfaces import settings as S
+from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
+from surfaces.fields import fmt
+from surfaces.i18n import tr
+
+__all__ = ["CONTROLS", "LabFigures", "control_specs", "lab_figures", "route_payload",
+           "trajectories"]
+
+# The fields the frame's descent controls move: they change the paths, never the surfaces.
+CONTROLS = ("y1", "y2", "opt", "lr", "steps", "momentum", "beta1", "beta2", "alpha", "eps")
+# Choice fields drawn as a drop-down (the others as a slider over their choices).
+_DROPDOWNS = ("opt",)
+
+
+@functools.lru_cache(maxsize=128)
+def trajectories(opt: str, lr: float, steps: int, y3: float, target: int, start: tuple,
+                 hyper: tuple) -> dict[str, Trajectory]:
+    """Both losses' descent paths (cached per process: the page and the route share them;
+    the arrays are never mutated)."""
+    return descend_many(["mse", "cross_entropy"], start, optimizer=opt, lr=lr, steps=steps,
+                        y3=y3, target=target, **dict(hyper))
+
+
+@dataclass(frozen=True)
+class LabFigures:
+    """What one setting of the lab draws: the three panels (3-D view, maps, curves) and the
+    paths they show."""
+
+    panels: list[Panel]
+    trajs: dict[str, Trajectory]
+    paths: dict[str, F.ClippedPath]
+
+
+def lab_figures(s: S.LabSettings, lang: str) -> LabFigures:
+    """The panels of settings `s` in language `lang`: cached surfaces as Blobs under this
+    setting's paths, and the curves."""
+    base_3d, base_map = surface_blobs(s.span, s.res, s.y3, s.target_index, s.projector, lang)
+    trajs = trajectories(s.opt, s.lr, s.steps, s.y3, s.target_index, (s.y1, s.y2),
+                         tuple(s.hyper().items()))
+    paths = {loss: F.ClippedPath(t, s.span, s.y3, s.target_index) for loss, t in trajs.items()}
+    curves = F.curves(trajs, threshold=s.thr, projector=s.projector, lang=lang,
+                      height=HEIGHT_CURVES[s.projector])
+    panels = [
+        _panel(base_3d, F.path_traces_3d(paths, projector=s.projector, lang=lang),
+               HEIGHT_3D[s.projector]),
+        _panel(base_map, F.path_traces_map(paths, projector=s.projector, lang=lang),
+               HEIGHT_MAP[s.projector]),
+        # The curves' layout changes only with the threshold, divergence, mode and language:
+        # as a Blob it is sent once, and each move sends the four curves alone. They are
+        # drawn after the 3-D view and the maps are on screen.
+        _panel(_curves_layout(curves, s.projector), curves.data, HEIGHT_CURVES[s.projector],
+               later=True),
+    ]
+    return LabFigures(panels, trajs, paths)
+
+
+def _panel(base: Blob, traces: Any, height: int, later: bool = False) -> Panel:
+    """A cached figure's surfaces and layout with this setting's small traces: the big
+    surface arrays are neither rebuilt, re-encoded nor sent again."""
+    return Panel(f'{{"data":{small_traces_json(traces)}}}', height, base, later=later)
+
+
+def _curves_layout(curves, projector: bool) -> Blob:
+    return blob(json.dumps({"layout": curves.layout.to_plotly_json(), "narrow": F.narrow(
+        curves, height=2 * HEIGHT_CURVES[projector])}, separators=(",", ":")))
+
+
+# Bases up to this size travel in a route's answer (the curves' layout, a few kB); the
+# surfaces never do: a frame that lacks one takes the rerun instead.
+_ROUTE_BLOB_CHARS = 50_000
+
+
+def route_payload(query: dict[str, str], lang: str, have: set[str] = frozenset()) -> dict:
+    """The path route's answer for a lab link's query: {"panels": [{"figure", "digest",
+    "base"}],
+    "blobs": {digest: JSON} (small bases the asker does not `have`), "query": the settings'
+    full query}. Bad values are fixed as a link's are."""
+    settings, _ = S.TABLE.from_query(query)
+    figs = lab_figures(settings, lang)
+    return {
+        "panels": [{"figure": json.loads(p.figure), "digest": figure_digest(p.figure),
+                    "base": p.base.digest} for p in figs.panels],
+        "blobs": {p.base.digest: p.base.json for p in figs.panels
+                  if p.base.digest not in have and len(p.base.json) <= _ROUTE_BLOB_CHARS},
+        "query": S.TABLE.to_query(settings),
+    }
+
+
+def control_specs(s: S.LabSettings, lang: str) -> list[dict]:
+    """The frame's descent controls: one spec per field of CONTROLS, in the language's labels.
+
+    {"name", "label", "help", "kind": "range" | "ladder" | "select", "value", and for a
+    range "lo", "hi", "step"; for a ladder or select "values", "labels" and "query" (each
+    choice as the URL writes it)}; "shown" lists the optimisers a hyper-parameter belongs to.
+    """
+    specs = []
+    for name in CONTROLS:
+        field = S.TABLE.field[name]
+        spec = {"name": name, "label": tr(S.TABLE.label_key(name), lang),
+                "help": _help(name, lang), "value": getattr(s, name),
+                "optimizers": [o for o, names in HYPER_DEFAULTS.items() if name in names]
+                if name not in ("y1", "y2", "opt", "lr", "steps") else None}
+        if field.kind == "choice":
+            spec.update(kind="select" if name in _DROPDOWNS else "ladder",
+                        values=list(field.choices),
+                        labels=[_choice_label(field, c, lang) for c in field.choices],
+                        query=[field.format(c) for c in field.choices])
+        else:
+            spec.update(kind="range", lo=field.lo, hi=field.hi, step=field.step)
+        specs.append(spec)
+    return specs
+
+
+def _help(name: str, lang: str) -> str:
+    key = S.TABLE.help_key(name)
+    text = tr(key, lang)
+    return "" if text == key else text
+
+
+def _choice_label(field, value: Any, lang: str) -> str:
+    if not field.choice_labels:
+        return fmt(value)
+    key = f"{field.choice_labels}.{value}"
+    text = tr(key, lang)
+    return tr(field.choice_labels, lang, c=value) if text == key else text

@@ -1,0 +1,181 @@
+"""The figure frame's own descent controls: the path route's answer is the page's own
+panels, bad queries are fixed as links are, and the page follows a move the frame reports
+(sidebar widgets, the link, the table), once, with hostile values reported in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from starlette.requests import Request
+from streamlit.testing.v1 import AppTest
+
+from lab_components import lab_api, lab_paths
+from lab_components.plotly_view.testing import component_args
+from surfaces import settings as S
+from surfaces.descent import HYPER_DEFAULTS
+from surfaces.i18n import tr
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "surface_lab.py")
+LINK = {"opt": "adam", "lr": "0.3", "steps": "120", "y1": "-6", "y2": "7", "beta1": "0.8"}
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def url(at: AppTest) -> dict:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def report(at: AppTest, values: dict, seq: int, frame: str = "frame-a") -> AppTest:
+    """What the frame sends after a move of its controls: its value, with the controls."""
+    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": seq,
+                                       "click": None,
+                                       "controls": {"frame": frame, "seq": seq,
+                                                    "values": values}}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+class Answer:
+    def __init__(self, response) -> None:
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self._body = response.body
+
+    def json(self):
+        return json.loads(self._body)
+
+
+def get(params: dict | None = None, raw: str | None = None) -> Answer:
+    """The path route's answer to GET /api/lab/paths?<params> (its handler, as the server
+    calls it; the server itself is tested in tests/e2e/test_lab_controls_browser.py)."""
+    query = raw if raw is not None else urlencode(params or {})
+    scope = {"type": "http", "method": "GET", "path": lab_api.PATH, "headers": [],
+             "query_string": query.encode()}
+    return Answer(lab_api.paths(Request(scope)))
+
+
+# --- the route answers what the page draws -----------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_the_route_answers_the_panels_the_page_sends_for_the_same_link(lang):
+    at = run({**LINK, "lang": lang})
+    page_panels = component_args(at)[0]["panels"]
+    answer = get({**url(at), "lang": lang})
+    assert answer.status_code == 200
+    route_panels = answer.json()["panels"]
+    assert len(route_panels) == len(page_panels) == 3
+    for page_panel, route_panel in zip(page_panels, route_panels, strict=True):
+        # the frame compares the two as JSON.stringify of the parsed figures: equal objects
+        assert route_panel["figure"] == page_panel["figure"]
+        assert route_panel["base"] == page_panel["base"]
+
+
+def test_the_route_fixes_a_bad_query_as_a_link_is_fixed():
+    answer = get({"y1": "abc", "steps": "1e9", "opt": "evil",
+                                                "lang": "xx"})
+    assert answer.status_code == 200
+    query = answer.json()["query"]
+    assert query["steps"] == "2000" and query["opt"] == "sgd" and query["y1"] == "-8"
+
+
+def test_the_route_sends_small_bases_only_and_only_to_a_frame_without_them():
+    payload = get(LINK).json()
+    curves_base = payload["panels"][2]["base"]
+    assert list(payload["blobs"]) == [curves_base]  # the surfaces never travel here
+    again = get({**LINK, "have": f"x,{curves_base}"}).json()
+    assert again["blobs"] == {}
+    assert len(json.dumps(again)) < 30_000  # a move's answer, without the curves' layout
+
+
+def test_the_route_says_a_sentence_when_it_fails(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lab_api, "route_payload", broken)
+    answer = get(LINK)
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "could not compute the paths"}
+    too_long = get(raw="y1=" + "1" * 3000)
+    assert too_long.status_code == 414
+
+
+def test_the_controls_are_the_descent_fields_in_the_pages_language():
+    specs = {s["name"]: s for s in lab_paths.control_specs(S.LabSettings(), "zh-Hans")}
+    assert tuple(specs) == lab_paths.CONTROLS
+    assert specs["y1"]["label"] == tr("lab.field.y1", "zh-Hans") != tr("lab.field.y1", "en")
+    assert specs["opt"]["kind"] == "select" and specs["lr"]["kind"] == "ladder"
+    assert specs["opt"]["labels"][specs["opt"]["values"].index("sgd")] == tr("opt.sgd",
+                                                                            "zh-Hans")
+    assert specs["lr"]["values"] == list(S.LR_CHOICES)
+    for name in ("lr", "eps", "opt"):  # each choice as the link writes it reads back as it
+        field = S.TABLE.field[name]
+        assert [field.parse(q, None)[0] for q in specs[name]["query"]] == list(field.choices)
+    assert specs["y1"]["optimizers"] is None
+    assert set(specs["beta1"]["optimizers"]) == {o for o, h in HYPER_DEFAULTS.items()
+                                                 if "beta1" in h}
+
+
+# --- the page follows the frame -------------------------------------------------------------
+
+def test_a_move_of_the_frames_controls_moves_the_sidebar_the_link_and_the_table():
+    at = run()
+    controls = component_args(at)[0]["controls"]
+    assert controls["api"] is None  # AppTest serves no route: moves go through the rerun
+    assert controls["applied"] is None
+    table_before = next(m.value for m in at.markdown if m.value.startswith("| loss"))
+    report(at, {"y1": -3, "opt": "adam", "beta1": 0.5, "lr": 0.3}, seq=1)
+    assert at.slider(key="lab_w_y1").value == -3.0
+    assert at.selectbox(key="lab_w_opt").value == "adam"
+    assert at.slider(key="lab_w_beta1").value == 0.5
+    assert {k: url(at)[k] for k in ("y1", "opt", "beta1", "lr")} == {
+        "y1": "-3", "opt": "adam", "beta1": "0.5", "lr": "0.3"}
+    assert next(m.value for m in at.markdown if m.value.startswith("| loss")) != table_before
+    args = component_args(at)[0]
+    assert args["controls"]["applied"] == {"frame": "frame-a", "seq": 1}
+    assert {s["name"]: s["value"] for s in args["controls"]["fields"]}["y1"] == -3.0
+
+    # A sidebar move afterwards sticks: the frame's old report is not taken again.
+    at.slider(key="lab_w_y1").set_value(-5.0).run()
+    assert url(at)["y1"] == "-5"
+    # A new frame (a page switch) counts from 1 again: still a new report.
+    report(at, {"y1": 2.5}, seq=1, frame="frame-b")
+    assert url(at)["y1"] == "2.5"
+
+
+def test_hostile_values_from_the_frame_are_fixed_and_reported_in_one_line():
+    at = report(run(), {"y1": "abc", "opt": "evil", "steps": 10**9, "span": 3,
+                        "nonsense": 1}, seq=1)
+    assert at.slider(key="lab_w_y1").value == -8.0
+    assert at.selectbox(key="lab_w_opt").value == "sgd"
+    assert at.slider(key="lab_w_steps").value == 2000
+    assert url(at)["span"] == "10"  # not a control: the frame cannot set it
+    assert len(at.warning) == 1
+    assert "y1" in at.warning[0].value and "opt" in at.warning[0].value
+
+
+def test_the_rerun_after_a_move_drawn_from_the_route_sends_no_figure_again():
+    at = run()
+    # The frame drew y1 = -3 from the route's answer and reports that answer's digests.
+    answer = lab_paths.route_payload(S.TABLE.to_query(S.LabSettings(y1=-3.0)), "en")
+    at.session_state["lab_figures"] = {
+        "cameras": None, "missing": [], "seq": 1, "click": None,
+        "figures": [p["digest"] for p in answer["panels"]],
+        "controls": {"frame": "frame-a", "seq": 1, "values": {"y1": -3.0}}}
+    at.run()
+    panels = component_args(at)[0]["panels"]
+    assert [p["digest"] for p in panels] == [p["digest"] for p in answer["panels"]]
+    assert all(p["figure"] is None for p in panels)
+    # A sidebar move: what the frame shows is no longer what the page draws.
+    at.slider(key="lab_w_y1").set_value(-5.0).run()
+    assert all(p["figure"] is not None for p in component_args(at)[0]["panels"])

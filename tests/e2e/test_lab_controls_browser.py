@@ -1,0 +1,87 @@
+"""The figure frame's own descent controls in real headless Chromium: on README's start the
+frame draws a move from the path route, before and without Streamlit's rerun, and Streamlit
+then follows (the link) without drawing the figures again; under `streamlit run` (no route)
+the same move goes through the rerun. The camera stays in both."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import wait_until_idle
+from tests.e2e.test_surface_lab_browser import APP, camera, drawn, frames, query
+from tests.e2e.waiting import poll
+from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
+
+pytestmark = pytest.mark.e2e
+
+CONTROLS = """() => { const c = window.plotlyView.controls;
+  return {requests: c.requests, fast: c.fastDraws, moved: c.moved,
+          reported: Number(c.div.dataset.reported || 0), hidden: c.div.hidden,
+          labels: Array.from(c.div.querySelectorAll('.control:not([hidden]) label'))
+                  .map(l => l.textContent)}; }"""
+
+
+def rotate(page, frame) -> dict:
+    """Drag the left surface; the camera Python has been told about."""
+    before = camera(frame)
+    box = frame.locator("#scene").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 80, cy + 20, steps=8)
+    page.mouse.up()
+    poll(lambda: camera(frame), lambda c: "scene" in c and c != before, what="a rotation")
+    poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
+    wait_until_idle(page, 30)
+    return camera(frame)
+
+
+def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(
+        serve, page):  # noqa: F811
+    server = serve()
+    page.goto(server.url + "/")
+    wait_until_idle(page, 60)
+    frame, _ = frames(page)
+    state = frame.evaluate(CONTROLS)
+    assert not state["hidden"]
+    assert state["labels"] == ["Start y1", "Start y2", "Optimiser", "Learning rate", "Steps"]
+    cam = rotate(page, frame)
+    renders = drawn(frame)["renders"]
+
+    frame.locator("#control-y1").focus()
+    page.keyboard.press("ArrowRight")  # -8 -> -7.5
+    moved = poll(lambda: drawn(frame), lambda d: d["path_x"][0] == -7.5,
+                 what="the path from the route")
+    state = frame.evaluate(CONTROLS)
+    assert state["requests"] == 1 and state["fast"] == 1
+    assert moved["renders"] == renders + 1
+    # Then Python is told: the link follows, and its rerun draws nothing again.
+    poll(lambda: query(page).get("y1"), lambda v: v == "-7.5", what="y1=-7.5 in the URL")
+    wait_until_idle(page, 30)
+    page.wait_for_timeout(500)
+    assert frame.evaluate(CONTROLS)["reported"] == 1
+    assert drawn(frame)["renders"] == renders + 1, "the rerun drew the same figures again"
+    assert camera(frame) == cam
+
+    # Adam shows its own hyper-parameters; the paths follow the optimiser.
+    frame.locator("#control-opt").select_option(label="Adam")
+    poll(lambda: frame.evaluate(CONTROLS)["labels"], lambda ls: any("β1" in x for x in ls),
+         what="Adam's β1 among the controls")
+    poll(lambda: query(page).get("opt"), lambda v: v == "adam", what="opt=adam in the URL")
+    assert frame.evaluate(CONTROLS)["fast"] == 2
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_under_streamlit_run_a_move_goes_through_the_rerun(
+        page, streamlit_server, wait_for_streamlit):
+    page.goto(streamlit_server(APP))
+    wait_for_streamlit(page, timeout_s=60)
+    frame, _ = frames(page)
+    cam = rotate(page, frame)
+    frame.locator("#control-y2").focus()
+    page.keyboard.press("ArrowLeft")  # 8 -> 7.5
+    poll(lambda: drawn(frame), lambda d: d["path_y"][0] == 7.5, what="the redrawn path")
+    assert query(page).get("y2") == "7.5"
+    state = frame.evaluate(CONTROLS)
+    assert state["requests"] == 0 and state["fast"] == 0 and state["reported"] == 1
+    assert camera(frame) == cam
