@@ -29,6 +29,7 @@ The health check is Streamlit's own: GET /_stcore/health answers 200 "ok".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -224,7 +225,19 @@ def main(argv: list[str] | None = None) -> None:
 
     from lab_components import lab_api  # noqa: PLC0415 - after preload() put ROOT on sys.path
 
-    st.App(args.script, routes=lab_api.routes()).run(config=flags)
+    st.App(args.script, routes=lab_api.routes(), lifespan=ready_log(args)).run(config=flags)
+
+
+def ready_log(args: argparse.Namespace):
+    """The st.App's lifespan: one log line once Streamlit's runtime has started; uvicorn
+    serves requests only after the lifespan's start-up."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        LOG.info("accepting connections on http://%s:%d", args.address, args.port)
+        yield None
+
+    return lifespan
 
 
 if __name__ == "__main__":

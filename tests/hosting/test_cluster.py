@@ -69,6 +69,18 @@ def test_each_student_stays_on_the_replica_of_its_route(cluster):
     assert len({t.cookies[ROUTE_COOKIE] for t in tabs}) == 4
 
 
+def test_the_path_route_answers_through_the_proxy(cluster):
+    """The figure frame's controls ask GET /api/lab/paths; nginx passes it to a replica."""
+    import gzip
+    import json
+
+    status, headers, _, body = http_get(cluster.url + "/api/lab/paths?y1=-3&opt=adam")
+    assert status == 200
+    body = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+    answer = json.loads(body)
+    assert len(answer["panels"]) == 3 and answer["query"]["y1"] == "-3"
+
+
 def test_static_files_are_gzipped_by_nginx(cluster):
     _, _, _, html = http_get(cluster.url + "/")
     import gzip

@@ -27,7 +27,7 @@ def test_health_answers_ok_and_sets_the_xsrf_cookie(prod):
 def test_modules_are_imported_before_the_server_accepts_connections(prod):
     log = prod.log()
     preloaded = re.search(r"preloaded (\d+) modules in [\d.]+ s \(failed: none\)", log)
-    started = log.find("Uvicorn server started")
+    started = log.find("accepting connections on")
     assert preloaded, log[-2000:]
     assert 0 <= preloaded.start() < started, "the server listened before the preload ended"
 
