@@ -287,14 +287,15 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
         -SENT_MEMORY:]
     blobs, arrays = share_arrays(blobs)
-    # A figure the frame reports on screen already (drawn from a route's answer, say) goes
-    # as its digest alone.
-    on_screen = value.get("figures")
-    on_screen = on_screen if isinstance(on_screen, list) else []
+    # A figure the frame has on screen already (drawn from a route's answer, say) goes as
+    # its digest alone.
     args = [_panel_args(p) for p in panels]
+    on_screen = _on_screen(value, key)
     for i, a in enumerate(args):
         if a["digest"] is not None and i < len(on_screen) and on_screen[i] == a["digest"]:
             a["figure"] = None
+    st.session_state[f"_plotly_view_screen_{key}"] = (value.get("seq"),
+                                                     [a["digest"] for a in args])
     out = _component()(
         panels=args,
         blobs=blobs,
@@ -311,6 +312,16 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     if isinstance(out, dict) and "cameras" in out:
         return out["cameras"] or None
     return out if isinstance(out, dict) else None
+
+
+def _on_screen(value: dict, key: str) -> list:
+    """The digests of the figures the frame shows: those of its report when the report is
+    new, else those this session sent last (the frame has drawn them since its report)."""
+    seq, sent = st.session_state.get(f"_plotly_view_screen_{key}", (None, []))
+    reported = value.get("figures")
+    if value.get("seq") != seq and isinstance(reported, list):
+        return reported
+    return sent
 
 
 def _asked_for(value: dict, key: str) -> set[str]:

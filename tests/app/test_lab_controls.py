@@ -179,3 +179,19 @@ def test_the_rerun_after_a_move_drawn_from_the_route_sends_no_figure_again():
     # A sidebar move: what the frame shows is no longer what the page draws.
     at.slider(key="lab_w_y1").set_value(-5.0).run()
     assert all(p["figure"] is not None for p in component_args(at)[0]["panels"])
+
+
+def test_a_figure_is_sent_again_when_the_screen_has_moved_on_since_the_frames_report():
+    """The frame's report names what it showed then; later renders replaced it. A setting
+    that comes back to the reported figures must send them in full, not as digests the
+    frame no longer holds (that cost a second rerun per move)."""
+    at = run()
+    first = [p["digest"] for p in component_args(at)[0]["panels"]]
+    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": 1,
+                                       "click": None, "figures": first}
+    at.run()  # the frame reported the default view
+    at.slider(key="lab_w_y1").set_value(-5.0).run()  # the screen moves on ...
+    at.slider(key="lab_w_y1").set_value(-8.0).run()  # ... and comes back
+    panels = component_args(at)[0]["panels"]
+    assert [p["digest"] for p in panels] == first
+    assert all(p["figure"] is not None for p in panels)
