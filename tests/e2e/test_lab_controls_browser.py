@@ -85,3 +85,24 @@ def test_under_streamlit_run_a_move_goes_through_the_rerun(
     state = frame.evaluate(CONTROLS)
     assert state["requests"] == 0 and state["fast"] == 0 and state["reported"] == 1
     assert camera(frame) == cam
+
+
+def test_a_surface_move_redraws_the_surfaces_when_the_paths_stay_the_same(
+        page, streamlit_server, wait_for_streamlit):
+    """Figures the frame shows already go as digests; a surface move that leaves the paths
+    as they were (a start inside both ranges) must still draw the new surfaces."""
+    page.goto(streamlit_server(APP, query="y1=-2&y2=2&steps=5&lr=0.01"))
+    wait_for_streamlit(page, timeout_s=60)
+    frame, _ = frames(page)
+    before = frame.evaluate("() => window.plotlyView.panels.map(p => p.base)")
+    renders = drawn(frame)["renders"]
+    page.get_by_role("slider", name="Logit range ±").press("ArrowRight")  # 10 -> 11
+    poll(lambda: query(page).get("span"), lambda v: v == "11", what="span=11 in the URL")
+    wait_for_streamlit(page)
+    after = poll(lambda: frame.evaluate("() => window.plotlyView.panels.map(p => p.base)"),
+                 lambda b: b[0] != before[0], what="the new surfaces' base")
+    assert after[1] != before[1]
+    poll(lambda: drawn(frame)["renders"], lambda n: n > renders, what="the 3-D view redrawn")
+    x_range = frame.evaluate("() => document.getElementById('plot')._fullLayout.scene"
+                             ".xaxis.range")
+    assert x_range[1] >= 11 - 1e-9

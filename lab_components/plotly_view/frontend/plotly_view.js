@@ -821,12 +821,16 @@
       p.height = a.height;
       if (stale && p.figure !== undefined) return;
       if (a.figure === null || a.figure === undefined) {
-        // Sent as its digest: the figure we reported on screen (else ask for it in full).
-        if (!a.digest || a.digest !== p.digest) lacking = true;
-        return;
+        // Sent as its digest: the figure on screen (else ask for it in full); its base and
+        // the rest may still be new (a surface move that leaves the paths as they were).
+        if (!a.digest || a.digest !== p.digest) {
+          lacking = true;
+          return;
+        }
+      } else {
+        p.figure = typeof a.figure === "string" ? a.figure : JSON.stringify(a.figure);
+        p.digest = a.digest || null;
       }
-      p.figure = typeof a.figure === "string" ? a.figure : JSON.stringify(a.figure);
-      p.digest = a.digest || null;
       p.base = a.base || null;
       p.narrow = a.narrow || null;
       p.clicks = !!a.clicks;
