@@ -5,7 +5,6 @@ panels, bad queries are fixed as links are, and the page follows a move the fram
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,22 +16,9 @@ from lab_components.plotly_view.testing import component_args
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS
 from surfaces.i18n import tr
+from tests.app.test_surface_lab import run, url
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "surface_lab.py")
 LINK = {"opt": "adam", "lr": "0.3", "steps": "120", "y1": "-6", "y2": "7", "beta1": "0.8"}
-
-
-def run(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def url(at: AppTest) -> dict:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
 def report(at: AppTest, values: dict, seq: int, frame: str = "frame-a") -> AppTest:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.test_surface_lab_browser import APP, camera, drawn, frames, query
+from tests.e2e.test_surface_lab_browser import APP, camera, drawn, frames, query, rotate
 from tests.e2e.waiting import poll
 from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 
@@ -19,21 +19,6 @@ CONTROLS = """() => { const c = window.plotlyView.controls;
           reported: Number(c.div.dataset.reported || 0), hidden: c.div.hidden,
           labels: Array.from(c.div.querySelectorAll('.control:not([hidden]) label'))
                   .map(l => l.textContent)}; }"""
-
-
-def rotate(page, frame) -> dict:
-    """Drag the left surface; the camera Python has been told about."""
-    before = camera(frame)
-    box = frame.locator("#scene").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 80, cy + 20, steps=8)
-    page.mouse.up()
-    poll(lambda: camera(frame), lambda c: "scene" in c and c != before, what="a rotation")
-    poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
-    wait_until_idle(page, 30)
-    return camera(frame)
 
 
 def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
+from .conftest import wait_until_idle
 from .waiting import poll
 
 pytestmark = pytest.mark.e2e
@@ -53,6 +54,22 @@ def query(page) -> dict:
     return {k: v[-1] for k, v in parse_qs(page.evaluate("location.search")[1:]).items()}
 
 
+def rotate(page, frame) -> dict:
+    """Drag the left surface with the mouse; once Python has the camera (cam= in the link)
+    and the page is idle, the live cameras."""
+    before = camera(frame)
+    box = frame.locator("#scene").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 90, cy + 30, steps=10)
+    page.mouse.up()
+    poll(lambda: camera(frame), lambda c: "scene" in c and c != before, what="a rotation")
+    poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
+    wait_until_idle(page, 30)
+    return camera(frame)
+
+
 def test_lab_renders_and_slider_moves_paths_while_camera_stays(
     page, streamlit_server, wait_for_streamlit, tmp_path
 ):
@@ -66,21 +83,10 @@ def test_lab_renders_and_slider_moves_paths_while_camera_stays(
     assert np.allclose([d["path_x"][0], d["path_y"][0]], [-8, 8])
     assert page.locator('[data-testid="stException"]').count() == 0
 
-    # The lecturer rotates the left surface with the mouse.
-    initial = camera(f3d)
-    box = f3d.locator("#scene").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 90, cy + 30, steps=10)
-    page.mouse.up()
-    rotated = poll(lambda: camera(f3d), lambda c: "scene" in c and c != initial,
-                   what="a rotated camera")
+    # The lecturer rotates the left surface with the mouse; the camera reaches Python, and
+    # Python puts it in the link.
+    rotated = rotate(page, f3d)
     assert rotated["scene"] == rotated["scene2"]  # both surfaces seen from the same side
-    # The camera reaches Python, and Python puts it in the link.
-    poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
-    wait_for_streamlit(page)
-    rotated = camera(f3d)
     renders = drawn(f3d)["renders"]
 
     # Then drags the start: the paths change, the surfaces are not remounted.
