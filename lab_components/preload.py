@@ -82,6 +82,8 @@ OWN = (
     "surfaces.mnist.code",
     "lab_components.plotly_view",
     "lab_components.lab_surfaces",
+    "lab_components.lab_paths",
+    "lab_components.lab_api",
     "lab_components.lang",
     "lab_components.settings_ui",
     "lab_components.widget_guard",
