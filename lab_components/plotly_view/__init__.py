@@ -145,10 +145,7 @@ def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
     else:
         text = traces_json(content)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-    _REGISTRY[digest] = text
-    _REGISTRY.move_to_end(digest)
-    while len(_REGISTRY) > _REGISTRY_SIZE:
-        _REGISTRY.popitem(last=False)
+    _remember(digest, text)
     made = Blob(digest, text)
     _ALIVE[digest] = made
     return made
@@ -156,8 +153,18 @@ def blob(content: go.Figure | dict | Sequence[Any] | str) -> Blob:
 
 def figure_digest(figure: str) -> str:
     """The digest of a panel's figure given as a JSON string (what a route that answers
-    panels sends with each, so that a frame can report what it has on screen)."""
-    return hashlib.sha256(figure.encode("utf-8")).hexdigest()[:20]
+    panels sends with each, so that a frame can report what it has on screen); `lookup`
+    finds the figure by it for a while (tests resolve figures sent as digests)."""
+    digest = hashlib.sha256(figure.encode("utf-8")).hexdigest()[:20]
+    _remember(digest, figure)
+    return digest
+
+
+def _remember(digest: str, text: str) -> None:
+    _REGISTRY[digest] = text
+    _REGISTRY.move_to_end(digest)
+    while len(_REGISTRY) > _REGISTRY_SIZE:
+        _REGISTRY.popitem(last=False)
 
 
 def lookup(digest: str) -> str | None:

@@ -40,6 +40,10 @@ def figures_in(at: Any) -> list[dict]:
             args = json.loads(node.proto.json_args)
             for panel in args["panels"]:
                 figure = panel["figure"]
+                if figure is None:  # on the frame's screen already: sent as its digest
+                    figure = lookup(panel["digest"])
+                    if figure is None:
+                        raise LookupError(f"figure {panel['digest']} is no longer known")
                 figure = json.loads(figure) if isinstance(figure, str) else figure
                 digest = panel.get("base")
                 if digest:

@@ -91,3 +91,22 @@ def test_a_surface_move_redraws_the_surfaces_when_the_paths_stay_the_same(
     x_range = frame.evaluate("() => document.getElementById('plot')._fullLayout.scene"
                              ".xaxis.range")
     assert x_range[1] >= 11 - 1e-9
+
+
+def test_back_on_the_lab_after_another_page_the_new_frame_gets_every_figure(
+        page, streamlit_server, wait_for_streamlit):
+    """Python remembers what the lab's frame showed and sends such figures as digests; a
+    page switch makes a new frame that holds none: it asks, and draws without an error."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if "plotly_view" in m.text else None)
+    page.goto(streamlit_server(APP))
+    wait_for_streamlit(page, timeout_s=60)
+    frames(page)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Escape map").click()
+    page.locator("h1", has_text="Escape").first.wait_for(timeout=30_000)
+    wait_for_streamlit(page)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Error-surface lab").click()
+    wait_for_streamlit(page)
+    frame, _ = frames(page)  # all three panels drawn in the new frame
+    assert drawn(frame)["path_x"][0] == -8
+    assert errors == []

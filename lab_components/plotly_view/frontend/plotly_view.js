@@ -763,6 +763,7 @@
     panels.forEach(function (p, i) {
       var force = i === 0 && newCamera;
       if (p.base && !blobs.has(p.base)) return; // asked for; keep the last drawing
+      if (p.figure === undefined) return; // sent as a digest to a new frame: asked for
       if (p.base) touch(p.base);
       var key = drawKey(p);
       if (key === p.drawnKey && !force) return;
