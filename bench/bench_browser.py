@@ -283,21 +283,16 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     run("frame: Start y1", None, "y1", right, frame)
     run("frame: learning rate", None, "lr", left, frame)
     run("frame: steps", None, "steps", right, frame)
-    optimisers = ["momentum", "rmsprop", "nesterov", "adam"]
-    for k in range(n):
-        run_one = optimisers[(k - n) % len(optimisers)]
-        results.setdefault("frame: optimiser", []).append(move(
-            page, frame, wire,
-            lambda o=run_one: frame.locator("#control-opt").select_option(
-                str(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"].index(o))),
-            frame))
+    # Optimisers by the name both the frame and the sidebar show; the last one chosen is Adam.
+    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
+    run("frame: optimiser", None, "opt", lambda k: lambda: frame.locator(
+        "#control-opt").select_option(label=choices[(k - n) % len(choices)]), frame)
     run("frame: Adam β1", None, "beta1", left, frame)
     # The same through the sidebar's widgets (a rerun of the page each).
     run("path: Start y1", "slider", "Start y1", right)
     run("path: learning rate", "slider", "Learning rate", right)
     run("path: steps", "slider", "Steps", right)
-    # Optimiser: type the option's name and Enter; the last one chosen is Adam.
-    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
+    # Optimiser: type the option's name and Enter.
     run("path: optimiser", "combobox", "Optimiser",
         lambda k: [*choices[(k - n) % len(choices)], "Enter"])
     name = poll(lambda: [s for s in ("Momentum", "Adam β1", "RMSprop α (smoothing)")

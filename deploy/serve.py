@@ -1,10 +1,11 @@
 """Production start of Loss Surface Lab: `python deploy/serve.py [--port N] [--address A]`.
 
-What `streamlit run app.py` does, with the settings a hosted demo needs, and one thing it
+What `streamlit run app.py` does, with the settings a hosted demo needs, and two things it
 cannot do: every module a page needs (`lab_components.preload`: torch, plotly, pandas, the
 project's own modules) is imported before the server accepts a connection, so the first
 student does not wait seconds for imports and no two first runs race on a half-imported
-module.
+module; and Streamlit runs as an `st.App` beside the lab's path route
+(`lab_components.lab_api`), which the lab's descent controls use to redraw without a rerun.
 
 Production settings (PRODUCTION below; `.streamlit/config.toml` still applies for the rest):
 - client.toolbarMode = viewer: no Deploy button, no developer menu (rerun, clear cache);
@@ -174,9 +175,10 @@ def housekeeping(every_s: float = 30.0) -> None:
 
 
 def event_loop_name(bootstrap) -> str:
-    """The event loop bootstrap.run will serve on: uvloop when it is installed (a project
-    dependency: Streamlit picks it up by itself; about 7 % less server CPU per slider move
-    than asyncio's loop, docs/benchmarks.md), else asyncio's."""
+    """The event loop the server will run on: uvloop when it is installed (a project
+    dependency: Streamlit's choice for its own server and uvicorn's `loop="auto"` under
+    st.App alike; about 7 % less server CPU per slider move than asyncio's loop,
+    docs/benchmarks.md), else asyncio's."""
     pick = getattr(bootstrap, "_get_uvloop_loop_factory", None)  # Streamlit 1.67's own choice
     if pick is None:
         return "unknown (this Streamlit chooses differently)"

@@ -18,7 +18,6 @@ from lab_components.plotly_view.encoding import small_traces_json
 from surfaces import figures as F
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS, Trajectory, descend_many
-from surfaces.fields import fmt
 from surfaces.i18n import tr
 
 __all__ = ["CONTROLS", "LabFigures", "control_specs", "lab_figures", "route_payload",
@@ -111,33 +110,23 @@ def control_specs(s: S.LabSettings, lang: str) -> list[dict]:
     range "lo", "hi", "step"; for a ladder or select "values", "labels" and "query" (each
     choice as the URL writes it)}; "shown" lists the optimisers a hyper-parameter belongs to.
     """
+    def text(key: str, **params: object) -> str:
+        return tr(key, lang, **params)
+
     specs = []
     for name in CONTROLS:
         field = S.TABLE.field[name]
-        spec = {"name": name, "label": tr(S.TABLE.label_key(name), lang),
-                "help": _help(name, lang), "value": getattr(s, name),
-                "optimizers": [o for o, names in HYPER_DEFAULTS.items() if name in names]
-                if name not in ("y1", "y2", "opt", "lr", "steps") else None}
+        spec = {"name": name, "label": text(S.TABLE.label_key(name)),
+                "help": S.TABLE.help_text(name, text) or "", "value": getattr(s, name),
+                # a hyper-parameter is shown only for the optimisers that have it
+                "optimizers": [o for o, hyper in HYPER_DEFAULTS.items() if name in hyper]
+                or None}
         if field.kind == "choice":
             spec.update(kind="select" if name in _DROPDOWNS else "ladder",
                         values=list(field.choices),
-                        labels=[_choice_label(field, c, lang) for c in field.choices],
+                        labels=[S.TABLE.choice_text(name, c, text) for c in field.choices],
                         query=[field.format(c) for c in field.choices])
         else:
             spec.update(kind="range", lo=field.lo, hi=field.hi, step=field.step)
         specs.append(spec)
     return specs
-
-
-def _help(name: str, lang: str) -> str:
-    key = S.TABLE.help_key(name)
-    text = tr(key, lang)
-    return "" if text == key else text
-
-
-def _choice_label(field, value: Any, lang: str) -> str:
-    if not field.choice_labels:
-        return fmt(value)
-    key = f"{field.choice_labels}.{value}"
-    text = tr(key, lang)
-    return tr(field.choice_labels, lang, c=value) if text == key else text

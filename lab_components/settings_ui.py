@@ -139,9 +139,7 @@ class PageState:
         field = self.table.field[name]
         where = container if container is not None else st
         key = self.key(name)
-        help_key = self.table.help_key(name)
-        helptext = t(help_key)
-        kw = {"key": key, "help": None if helptext == help_key else helptext, **overrides}
+        kw = {"key": key, "help": self.table.help_text(name, t), **overrides}
         label = t(self.table.label_key(name))
         show = self._formatter(field)
         kind = field.widget_kind
@@ -159,17 +157,7 @@ class PageState:
         return where.slider(label, field.lo, field.hi, step=field.step, format=field.fmt, **kw)
 
     def _formatter(self, field: Field) -> Callable[[Any], str]:
-        prefix = field.choice_labels
-        if not prefix:
-            return fmt
-
-        def show(value: Any) -> str:
-            # "opt" -> the key opt.sgd; "lab.class" -> lab.class with {c} filled in
-            key = f"{prefix}.{value}"
-            text = t(key)
-            return t(prefix, c=value) if text == key else text
-
-        return show
+        return lambda value: self.table.choice_text(field.name, value, t)
 
     def apply_preset(self, name: str) -> None:
         """Button callback: set the preset's fields in the widgets before the run."""

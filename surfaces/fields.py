@@ -17,7 +17,7 @@ Labels, help texts and choice names are not here: they live in the language tabl
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -247,6 +247,22 @@ class FieldTable:
     def choice_key(self, name: str, value: Any) -> str | None:
         prefix = self.field[name].choice_labels
         return None if prefix is None else f"{prefix}.{value}"
+
+    def help_text(self, name: str, text: Callable[..., str]) -> str | None:
+        """The help text of a field in the language of `text` (a language table's lookup,
+        which gives a missing key back), or None when the field has none."""
+        key = self.help_key(name)
+        found = text(key)
+        return None if found == key else found
+
+    def choice_text(self, name: str, value: Any, text: Callable[..., str]) -> str:
+        """How a choice is shown: its own entry ("opt" -> opt.sgd), else the prefix's
+        entry with {c} filled in ("lab.class" -> "class 2"), else as the link writes it."""
+        key = self.choice_key(name, value)
+        if key is None:
+            return fmt(value)
+        found = text(key)
+        return text(self.field[name].choice_labels, c=value) if found == key else found
 
     def from_query(self, query: Mapping[str, Any]) -> tuple[Any, list[Note]]:
         """URL query parameters -> (settings, notes); unknown keys are ignored, bad values fixed."""

@@ -62,6 +62,7 @@ data-last-draw holds `performance.now()` at the end of the last draw of any pane
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -309,8 +310,7 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
         arrays=arrays,
         camera=clean_cameras(camera),
         controls=None if controls is None else {
-            "fields": controls.fields, "query": controls.query, "api": controls.api,
-            "lang": controls.lang, "large": controls.large,
+            **dataclasses.asdict(controls),
             # the frame's last report this run reflects
             "applied": st.session_state.get(f"_plotly_view_controls_{key}")},
         key=key,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from .test_surface_lab_browser import drag_scene
 from .waiting import poll
 
 pytestmark = pytest.mark.e2e
@@ -38,12 +39,7 @@ def test_turn_the_surface_then_press_a_slider_on_a_fresh_server(
     and the overlapping slider rerun found it half-initialised (a traceback on the page)."""
     page.goto(streamlit_server(APP))
     frame = _first_3d_frame(page)
-    box = frame.locator("#scene").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 120, cy + 40, steps=8)
-    page.mouse.up()
+    drag_scene(page, frame, dx=120, dy=40, steps=8)
     page.wait_for_timeout(int(delay_s * 1000))
     page.get_by_role("slider", name="Learning rate").press("ArrowRight")
     wait_for_streamlit(page, timeout_s=60)

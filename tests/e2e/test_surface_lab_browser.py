@@ -54,16 +54,21 @@ def query(page) -> dict:
     return {k: v[-1] for k, v in parse_qs(page.evaluate("location.search")[1:]).items()}
 
 
-def rotate(page, frame) -> dict:
-    """Drag the left surface with the mouse; once Python has the camera (cam= in the link)
-    and the page is idle, the live cameras."""
-    before = camera(frame)
+def drag_scene(page, frame, dx: float = 90, dy: float = 30, steps: int = 10) -> None:
+    """Drag the left surface with the mouse from its centre by (dx, dy) pixels."""
     box = frame.locator("#scene").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
     page.mouse.down()
-    page.mouse.move(cx + 90, cy + 30, steps=10)
+    page.mouse.move(cx + dx, cy + dy, steps=steps)
     page.mouse.up()
+
+
+def rotate(page, frame) -> dict:
+    """Drag the left surface; once Python has the camera (cam= in the link) and the page is
+    idle, the live cameras."""
+    before = camera(frame)
+    drag_scene(page, frame)
     poll(lambda: camera(frame), lambda c: "scene" in c and c != before, what="a rotation")
     poll(lambda: query(page).get("cam"), lambda c: c is not None, what="cam= in the URL")
     wait_until_idle(page, 30)
