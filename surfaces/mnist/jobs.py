@@ -393,30 +393,35 @@ class JobManager:
     # -- the worker thread ----------------------------------------------------------------
 
     def _work(self, job: _Job) -> None:
+        # The job's end and the slot it frees change in one lock region: a page never reads
+        # "failed" or "done" while the server still counts the job as running.
+        outcome: bool | BaseException
         try:
-            done = self._train_in_process(job) if self.processes else self._train_here(job)
-            with self._lock:
-                job.state = DONE if done else STOPPED
-                job.eta_seconds = None
-                if job.state == STOPPED and not job.message and self._abandoned(job):
-                    job.message = "Stopped because this browser tab stopped checking in."
-                job.version += 1
-        except _Cancelled:
-            with self._lock:
+            outcome = self._train_in_process(job) if self.processes else self._train_here(job)
+        except BaseException as exc:  # noqa: BLE001 - settled below, then re-raised if fatal
+            outcome = exc
+        with self._lock:
+            if isinstance(outcome, _Cancelled):
                 job.state, job.download = STOPPED, None
                 job.message = job.message or "Stopped while MNIST was downloading."
-                job.version += 1
-        except Exception as exc:  # noqa: BLE001 - shown to the user as one line
-            with self._lock:
+            elif isinstance(outcome, Exception):  # shown to the user as one line
                 job.state = FAILED
-                job.message = str(exc) if isinstance(exc, _Reported) else one_line(exc)
-                job.version += 1
-        finally:
-            with self._lock:
-                job.pid = None
-                self._running.discard(job)
-                self._schedule_locked()
-                self._settled.notify_all()
+                job.message = (str(outcome) if isinstance(outcome, _Reported)
+                               else one_line(outcome))
+            elif isinstance(outcome, BaseException):
+                job.state, job.message = FAILED, one_line(outcome)
+            else:
+                job.state = DONE if outcome else STOPPED
+                if job.state == STOPPED and not job.message and self._abandoned(job):
+                    job.message = "Stopped because this browser tab stopped checking in."
+            job.eta_seconds = None
+            job.version += 1
+            job.pid = None
+            self._running.discard(job)
+            self._schedule_locked()
+            self._settled.notify_all()
+        if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+            raise outcome
 
     def _train_here(self, job: _Job) -> bool:
         """Train in this worker thread; True when the job is done."""

@@ -757,3 +757,78 @@ def test_the_data_set_reaches_training_processes_as_mapped_files_not_shared_memo
     import pickle
 
     assert len(pickle.dumps(files)) < 2_000  # what goes to a process: names, not pixels
+
+
+class _SlowForWorkers:
+    """The manager's lock, but a worker thread that has finished its training waits 0.3 s
+    before every acquire: what a busy server's scheduler can do between two lock regions."""
+
+    def __init__(self, finished: threading.Event):
+        self._lock = threading.RLock()
+        self._finished = finished
+        self.workers: set[threading.Thread] = set()
+
+    def acquire(self, *args, **kwargs):
+        if self._finished.is_set() and threading.current_thread() in self.workers:
+            time.sleep(0.3)
+        return self._lock.acquire(*args, **kwargs)
+
+    def release(self):
+        self._lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def _is_owned(self):
+        return self._lock._is_owned()
+
+    def _release_save(self):
+        return self._lock._release_save()
+
+    def _acquire_restore(self, state):
+        self._lock._acquire_restore(state)
+
+
+@pytest.mark.parametrize("ending", ["failed", "done", "stopped"])
+def test_a_job_is_never_seen_ended_while_it_still_holds_the_slot(manager, ending):
+    """A page that reads 'failed', 'done' or 'stopped' must also read the slot as free and
+    the next session's job as started; the two used to change in two lock regions."""
+    finished = threading.Event()
+    lock = _SlowForWorkers(finished)
+
+    class Ending(FakeTrainer):
+        def __init__(self, config, data):
+            lock.workers.add(threading.current_thread())
+            if ending == "failed":
+                finished.set()
+                raise RuntimeError("weights exploded")
+            super().__init__(config, data)
+
+        def run(self, **kwargs):
+            yield from super().run(**kwargs)
+            finished.set()
+
+    m = manager(trainer_factory=Ending)
+    m._lock = lock
+    m._settled = threading.Condition(lock)
+    m.start("alice", FakeConfig(steps=5 if ending == "done" else 10_000))
+    m.start("bob", FakeConfig(steps=10_000))
+    assert m.counts() == (1, 1)
+    if ending == "stopped":
+        assert wait_for(lambda: m.view("alice").state == jobs.RUNNING)
+        m.stop("alice")
+        finished.set()
+    seen = []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        state, counts, bob = m.view("alice").state, m.counts(), m.view("bob").state
+        if state not in jobs.ACTIVE_STATES:
+            seen.append((state, counts, bob))
+            if len(seen) >= 20:
+                break
+        time.sleep(0.005)
+    assert seen, "alice's job never ended"
+    assert {s for s, _, _ in seen} == {ending}
+    assert all(counts == (1, 0) and bob != jobs.QUEUED for _, counts, bob in seen), seen[:3]
