@@ -5,7 +5,9 @@ cannot do: every module a page needs (`lab_components.preload`: torch, plotly, p
 project's own modules) is imported before the server accepts a connection, so the first
 student does not wait seconds for imports and no two first runs race on a half-imported
 module; and Streamlit runs as an `st.App` beside the lab's path route
-(`lab_components.lab_api`), which the lab's descent controls use to redraw without a rerun.
+(`lab_components.lab_api`), which the lab's descent controls use to redraw without a rerun,
+and whose static files (Streamlit's scripts, the lab's plotly.js) go out gzipped, each
+compressed once (`deploy/gzip_cache.py`), not uncompressed or compressed per visitor.
 
 Production settings (PRODUCTION below; `.streamlit/config.toml` still applies for the rest):
 - client.toolbarMode = viewer: no Deploy button, no developer menu (rerun, clear cache);
@@ -222,12 +224,16 @@ def main(argv: list[str] | None = None) -> None:
     housekeeping(float(os.environ.get("LSL_HOUSEKEEPING_S", "30")))
     LOG.info("event loop: %s", event_loop_name(bootstrap))
     LOG.info("serving %s on http://%s:%d", args.script.name, args.address, args.port)
-    # An st.App: Streamlit's routes and the lab's path route (lab_components.lab_api).
+    # An st.App: Streamlit's routes and the lab's path route (lab_components.lab_api); its
+    # static files go out gzipped, each compressed once (deploy/gzip_cache.py).
     import streamlit as st  # noqa: PLC0415
+    from starlette.middleware import Middleware  # noqa: PLC0415
 
-    from lab_components import lab_api  # noqa: PLC0415 - after preload() put ROOT on sys.path
+    from deploy.gzip_cache import GzipCache  # noqa: PLC0415 - after preload() put ROOT on sys.path
+    from lab_components import lab_api  # noqa: PLC0415
 
-    st.App(args.script, routes=lab_api.routes(), lifespan=ready_log(args)).run(config=flags)
+    st.App(args.script, routes=lab_api.routes(), middleware=[Middleware(GzipCache)],
+           lifespan=ready_log(args)).run(config=flags)
 
 
 def ready_log(args: argparse.Namespace):

@@ -68,7 +68,8 @@ class _Waiter:
 
 def http_get(url: str, cookies: dict[str, str] | None = None,
              timeout: float = 30.0) -> tuple[int, dict[str, str], dict[str, str], bytes]:
-    """GET url -> (status, headers, cookies set by the response, body). Blocking."""
+    """GET url -> (status, headers with lower-case names, cookies set by the response,
+    body). Blocking."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
     if cookies:
         request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
@@ -76,7 +77,7 @@ def http_get(url: str, cookies: dict[str, str] | None = None,
         jar = SimpleCookie()
         for value in response.headers.get_all("Set-Cookie") or []:
             jar.load(value)
-        return (response.status, dict(response.headers.items()),
+        return (response.status, {k.lower(): v for k, v in response.headers.items()},
                 {k: m.value for k, m in jar.items()}, response.read())
 
 

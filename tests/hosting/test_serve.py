@@ -24,6 +24,39 @@ def test_health_answers_ok_and_sets_the_xsrf_cookie(prod):
     assert XSRF_COOKIE in cookies
 
 
+def test_static_files_go_out_gzipped_and_each_is_compressed_once(prod):
+    """Streamlit serves its own scripts uncompressed and compresses a component's files on
+    every request, in the event loop; the production start gzips both once
+    (deploy/gzip_cache.py)."""
+    import gzip
+
+    from streamlit.file_util import get_static_dir
+
+    from lab_components.plotly_view import COMPONENT_NAME
+
+    async def visit():  # the lab's first run registers its component
+        tab = Tab(prod.url)
+        await tab.open()
+        await tab.close()
+
+    arun(visit())
+    _, _, _, index = http_get(prod.url + "/")
+    scripts = re.findall(rb'src="\./(static/js/[^"]+\.js)"', gzip.decompress(index))
+    assert scripts, "index.html names no script"
+    script = scripts[0].decode()
+    frontend = Path(__file__).parents[2] / "lab_components/plotly_view/frontend"
+    for path, on_disk in [
+        ("/" + script, Path(get_static_dir()) / script),
+        (f"/component/{COMPONENT_NAME}/plotly.min.js", frontend / "plotly.min.js"),
+    ]:
+        answers = [http_get(prod.url + path) for _ in range(2)]
+        for status, headers, _, body in answers:
+            assert status == 200 and headers.get("content-encoding") == "gzip", (path, headers)
+            assert gzip.decompress(body) == on_disk.read_bytes()
+            assert len(body) < on_disk.stat().st_size / 2
+        assert answers[0][3] == answers[1][3]
+
+
 def test_modules_are_imported_before_the_server_accepts_connections(prod):
     log = prod.log()
     preloaded = re.search(r"preloaded (\d+) modules in [\d.]+ s \(failed: none\)", log)

@@ -1,0 +1,193 @@
+"""Static files gzipped once, not per visitor: an ASGI middleware for `deploy/serve.py`.
+
+Streamlit 1.67 on Starlette serves its own scripts (`/static/...`, about 3 MB on a first
+visit) uncompressed on purpose, because its gzip middleware would compress them again on
+every request; and it does compress a component's files (`/component/...`: the lab's
+1.9 MB plotly.js) on every request, at level 9, in the event loop (about 100 ms of this
+machine's CPU per visitor, during which no other student's rerun is answered).
+
+This middleware keeps the compressed bytes of each file's content: a file is compressed
+once (in a worker thread), and every later visitor gets the same bytes, as nginx's
+`gzip_static` would give them. What the inner app answers stays its answer (status,
+caching headers, 304s): only the body of a 200 is swapped for its gzip, the ETag becomes
+weak (the same file in another encoding) and `Vary: Accept-Encoding` is added.
+
+Which requests: GET of `/`, `/static/...` and `/component/...` (relative to the ASGI
+root path) from a client that accepts gzip, without a Range header. Which answers: 200s
+of a compressible type (scripts, styles, HTML, JSON, SVG, source maps, WebAssembly) of at
+least `minimum_size` bytes, not already encoded. Anything else passes through untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import gzip
+import hashlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+__all__ = ["GzipCache", "accepts_gzip"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_PREFIXES = ("/static/", "/component/")
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
+                 "application/manifest+json", "application/wasm", "image/svg+xml")
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header value allows gzip (`gzip;q=0` does not)."""
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() not in ("gzip", "*"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            return True
+    return False
+
+
+class GzipCache:
+    """ASGI middleware: serve the eligible static answers of `app` gzipped from a cache
+    keyed by their content (at most `max_bytes` of compressed bytes, least recently used
+    dropped first)."""
+
+    def __init__(self, app: Callable, *, level: int = 9, minimum_size: int = 500,
+                 max_bytes: int = 64 * 2**20) -> None:
+        self.app = app
+        self.level = level
+        self.minimum_size = minimum_size
+        self.max_bytes = max_bytes
+        self._cache: collections.OrderedDict[bytes, bytes] = collections.OrderedDict()
+        self._cached_bytes = 0
+        self._pending: dict[bytes, asyncio.Future] = {}
+        self.compressions = 0  # how many times a body was compressed (for the tests)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._eligible(scope):
+            await self.app(scope, receive, send)
+            return
+        inner = dict(scope)
+        # Streamlit's own gzip middleware must leave these answers alone: this one caches.
+        inner["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
+        await self.app(inner, receive, _Responder(self, send).send)
+
+    def _eligible(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            return False
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        if path != "/" and not path.startswith(_PREFIXES):
+            return False
+        headers = dict(scope.get("headers", ()))
+        if b"range" in headers:
+            return False
+        return accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
+
+    async def compressed(self, body: bytes) -> bytes:
+        """body gzipped, from the cache or compressed once in a worker thread (concurrent
+        askers for the same content wait for that one compression)."""
+        key = hashlib.blake2b(body, digest_size=20).digest() + len(body).to_bytes(8, "big")
+        if (hit := self._cache.get(key)) is not None:
+            self._cache.move_to_end(key)
+            return hit
+        if (pending := self._pending.get(key)) is not None:
+            return await asyncio.shield(pending)
+        future = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            data = await asyncio.to_thread(gzip.compress, body, self.level, mtime=0)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning without waiters
+            raise
+        finally:
+            del self._pending[key]
+        self.compressions += 1
+        future.set_result(data)
+        self._store(key, data)
+        return data
+
+    def _store(self, key: bytes, data: bytes) -> None:
+        if len(data) > self.max_bytes:
+            return
+        self._cache[key] = data
+        self._cached_bytes += len(data)
+        while self._cached_bytes > self.max_bytes:
+            _, old = self._cache.popitem(last=False)
+            self._cached_bytes -= len(old)
+
+
+class _Responder:
+    """The `send` handed to the inner app: holds a compressible 200 until its body is
+    complete, then sends it gzipped; everything else goes out as it comes."""
+
+    def __init__(self, cache: GzipCache, send: Send) -> None:
+        self.cache, self.outer = cache, send
+        self.start: Message | None = None  # a held response start
+        self.body: list[bytes] = []
+        self.passing = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = _with_vary(list(message.get("headers", ())))
+            message = {**message, "headers": headers}
+            if self._compressible(message["status"], headers):
+                self.start = message
+            else:
+                self.passing = True
+                await self.outer(message)
+            return
+        if message["type"] != "http.response.body" or self.passing or self.start is None:
+            await self.outer(message)
+            return
+        self.body.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(self.body)
+        headers = self.start["headers"]
+        if len(body) >= self.cache.minimum_size:
+            body = await self.cache.compressed(body)
+            headers = [(k, _weak(v) if k == b"etag" else v) for k, v in headers
+                       if k != b"content-length"]
+            headers += [(b"content-encoding", b"gzip"),
+                        (b"content-length", str(len(body)).encode())]
+        await self.outer({**self.start, "headers": headers})
+        await self.outer({"type": "http.response.body", "body": body, "more_body": False})
+
+    def _compressible(self, status: int, headers: list[tuple[bytes, bytes]]) -> bool:
+        if status != 200:
+            return False
+        fields = {k.lower(): v for k, v in headers}
+        if b"content-encoding" in fields:
+            return False
+        kind = fields.get(b"content-type", b"").decode("latin-1").lower()
+        return kind.startswith(_COMPRESSIBLE)
+
+
+def _with_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """headers with Accept-Encoding in Vary (the answer depends on it)."""
+    for i, (k, v) in enumerate(headers):
+        if k.lower() == b"vary":
+            if b"accept-encoding" in v.lower() or v.strip() == b"*":
+                return headers
+            headers[i] = (k, v + b", Accept-Encoding")
+            return headers
+    return [*headers, (b"vary", b"Accept-Encoding")]
+
+
+def _weak(etag: bytes) -> bytes:
+    return etag if etag.startswith(b"W/") else b"W/" + etag
