@@ -1,11 +1,13 @@
 """The path route: GET /api/lab/paths?<a lab link's query>&lang=<code> answers the panels of
 that setting (`lab_paths.route_payload`) as JSON.
 
-Why: a move of one of the figure frame's descent controls needs new paths only. Through
-Streamlit it is a rerun of the whole page and a render of every element (about 120 ms above
-Plotly's own redraw on the CI machine); through this route the frame asks for the paths and
-draws them itself, then tells Streamlit (its component value), whose rerun brings the
-sidebar, the table and the link up to date and finds the figures already drawn.
+Why: a move of one of the figure frame's own controls (the descent's, or the surfaces'
+y3, range, target and resolution) needs new figures only. Through Streamlit it is a rerun
+of the whole page and a render of every element (about 120 ms above Plotly's own redraw on
+the CI machine); through this route the frame asks for the figures and draws them itself
+(new surfaces come in the answer, gzipped: about 27 kB at the default resolution), then
+tells Streamlit (its component value), whose rerun brings the sidebar, the table and the
+link up to date and finds the figures already drawn.
 
 Served by `deploy/serve.py` (an `st.App` route). `streamlit run app.py` has no such route: the
 page then gives the frame no address and its controls go through the rerun. The route is

@@ -1,6 +1,6 @@
-"""The lab's descent paths as plotly_view panels: built the same way for the page's rerun and
-for the path route (`lab_components.lab_api`) that the figure frame's own descent controls
-call, so that both give a browser byte-for-byte the same panels.
+"""The lab's figures as plotly_view panels: built the same way for the page's rerun and
+for the path route (`lab_components.lab_api`) that the figure frame's own controls call,
+so that both give a browser byte-for-byte the same panels.
 
 No Streamlit here: the route runs outside any script run.
 """
@@ -23,10 +23,14 @@ from surfaces.i18n import tr
 __all__ = ["CONTROLS", "LabFigures", "control_specs", "lab_figures", "route_payload",
            "trajectories"]
 
-# The fields the frame's descent controls move: they change the paths, never the surfaces.
-CONTROLS = ("y1", "y2", "opt", "lr", "steps", "momentum", "beta1", "beta2", "alpha", "eps")
+# The fields the frame's controls move: the descent (start, optimiser and its settings),
+# then the surfaces' (y3, range, target, resolution). The route answers either kind: a
+# surface it has not sent this frame goes in the answer.
+_SURFACE_CONTROLS = ("y3", "span", "target", "res")  # a row of their own
+CONTROLS = ("y1", "y2", "opt", "lr", "steps", "momentum", "beta1", "beta2", "alpha", "eps",
+            *_SURFACE_CONTROLS)
 # Choice fields drawn as a drop-down (the others as a slider over their choices).
-_DROPDOWNS = ("opt",)
+_DROPDOWNS = ("opt", "target")
 
 
 @functools.lru_cache(maxsize=128)
@@ -82,33 +86,28 @@ def _curves_layout(curves, projector: bool) -> Blob:
         curves, height=2 * HEIGHT_CURVES[projector])}, separators=(",", ":")))
 
 
-# Bases up to this size travel in a route's answer (the curves' layout, a few kB); the
-# surfaces never do: a frame that lacks one takes the rerun instead.
-_ROUTE_BLOB_CHARS = 50_000
-
-
 def route_payload(query: dict[str, str], lang: str, have: set[str] = frozenset()) -> dict:
     """The path route's answer for a lab link's query: {"panels": [{"figure", "digest",
-    "base"}],
-    "blobs": {digest: JSON} (small bases the asker does not `have`), "query": the settings'
-    full query}. Bad values are fixed as a link's are."""
+    "base"}], "blobs": {digest: JSON} (the bases the asker does not `have`: the curves'
+    layout, and the surfaces after a surface move), "query": the settings' full query}. Bad
+    values are fixed as a link's are."""
     settings, _ = S.TABLE.from_query(query)
     figs = lab_figures(settings, lang)
     return {
         "panels": [{"figure": json.loads(p.figure), "digest": figure_digest(p.figure),
                     "base": p.base.digest} for p in figs.panels],
-        "blobs": {p.base.digest: p.base.json for p in figs.panels
-                  if p.base.digest not in have and len(p.base.json) <= _ROUTE_BLOB_CHARS},
+        "blobs": {p.base.digest: p.base.json for p in figs.panels if p.base.digest not in have},
         "query": S.TABLE.to_query(settings),
     }
 
 
 def control_specs(s: S.LabSettings, lang: str) -> list[dict]:
-    """The frame's descent controls: one spec per field of CONTROLS, in the language's labels.
+    """The frame's controls: one spec per field of CONTROLS, in the language's labels.
 
     {"name", "label", "help", "kind": "range" | "ladder" | "select", "value", and for a
     range "lo", "hi", "step"; for a ladder or select "values", "labels" and "query" (each
-    choice as the URL writes it)}; "shown" lists the optimisers a hyper-parameter belongs to.
+    choice as the URL writes it); "optimizers": those a hyper-parameter belongs to;
+    "break_before": the surfaces' settings start a row of their own}.
     """
     def text(key: str, **params: object) -> str:
         return tr(key, lang, **params)
@@ -120,7 +119,8 @@ def control_specs(s: S.LabSettings, lang: str) -> list[dict]:
                 "help": S.TABLE.help_text(name, text) or "", "value": getattr(s, name),
                 # a hyper-parameter is shown only for the optimisers that have it
                 "optimizers": [o for o, hyper in HYPER_DEFAULTS.items() if name in hyper]
-                or None}
+                or None,
+                "break_before": name == _SURFACE_CONTROLS[0]}
         if field.kind == "choice":
             spec.update(kind="select" if name in _DROPDOWNS else "ladder",
                         values=list(field.choices),

@@ -40,7 +40,7 @@ FIGURES = "lab_figures"  # the figure frame's key
 # --- page -----------------------------------------------------------------------------------
 state = PageState(S.TABLE, S.PRESETS)
 state.load()
-# A move of the figure frame's own descent controls: the sidebar's widgets follow it.
+# A move of the figure frame's own controls: the sidebar's widgets follow it.
 state.take(moved_controls(FIGURES) or {}, only=CONTROLS)
 lang = current_language()
 projector = bool(st.session_state[state.key("projector")])
@@ -72,7 +72,7 @@ if not projector:
 s = settings
 figs = lab_figures(s, lang)
 camera_in = {"scene": {"eye": dict(zip("xyz", s.cam, strict=True))}} if s.cam else None
-# One frame, one plotly.js: the 3-D view, the descent controls, the maps and the curves.
+# One frame, one plotly.js: the 3-D view, its controls, the maps and the curves.
 controls = Controls(control_specs(s, lang), S.TABLE.to_query(s), api=lab_api.served_at(),
                     lang=lang, large=s.projector)
 camera_out = plotly_panels(figs.panels, key=FIGURES, camera=camera_in, controls=controls)

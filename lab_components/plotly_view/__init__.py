@@ -241,10 +241,11 @@ class Controls:
     "lo", "hi", "step") | "ladder" (a slider over "values", shown as "labels") | "select"
     (a drop-down of "values" shown as "labels"), "query" (each choice as the link writes it;
     range values are written as numbers), "optimizers" (shown only while the field named
-    "opt" holds one of these; None: always)}. query: the link's query of the page's current
-    settings; a move replaces the moved fields in it. api: the URL path that answers
-    {"panels": [{"figure", "base"}], "blobs": {digest: JSON}} for such a query, or None.
-    lang: sent with the query. large: bigger type (projector mode).
+    "opt" holds one of these; None: always), "break_before" (starts a new row)}. query:
+    the link's query of the page's current settings; a move replaces the moved fields in it.
+    api: the URL path that answers {"panels": [{"figure", "base"}], "blobs": {digest:
+    JSON}} for such a query (with every base the frame does not `have`), or None. lang:
+    sent with the query. large: bigger type (projector mode).
     """
 
     fields: list[dict]
@@ -291,14 +292,19 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     sent_key = f"_plotly_view_sent_{key}"
     sent: list[str] = st.session_state.get(sent_key, [])
     missing = _asked_for(value, key)
-    blobs = {d: b.json for d, b in bases.items() if d not in sent or d in missing}
-    st.session_state[sent_key] = ([d for d in sent if d not in blobs] + list(blobs))[
-        -SENT_MEMORY:]
+    # Bases the frame reports on screen (a route's answer brought them) go as digests too.
+    held = set(_reported(value, key, "bases") or ())
+    blobs = {d: b.json for d, b in bases.items()
+             if (d not in sent and d not in held) or d in missing}
+    known = [*blobs, *(d for d in bases if d in held and d not in blobs)]
+    st.session_state[sent_key] = ([d for d in sent if d not in known] + known)[-SENT_MEMORY:]
     blobs, arrays = share_arrays(blobs)
     # A figure the frame has on screen already (drawn from a route's answer, say) goes as
     # its digest alone.
     args = [_panel_args(p) for p in panels]
-    on_screen = _on_screen(value, key)
+    on_screen = _reported(value, key, "figures")
+    if on_screen is None:  # no new report: the frame has drawn what this session sent last
+        on_screen = st.session_state.get(f"_plotly_view_screen_{key}", (None, []))[1]
     for i, a in enumerate(args):
         if a["digest"] is not None and i < len(on_screen) and on_screen[i] == a["digest"]:
             a["figure"] = None
@@ -321,14 +327,14 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
     return out if isinstance(out, dict) else None
 
 
-def _on_screen(value: dict, key: str) -> list:
-    """The digests of the figures the frame shows: those of its report when the report is
-    new, else those this session sent last (the frame has drawn them since its report)."""
-    seq, sent = st.session_state.get(f"_plotly_view_screen_{key}", (None, []))
-    reported = value.get("figures")
+def _reported(value: dict, key: str, what: str) -> list | None:
+    """The frame's report of what it shows (`what`: "figures" or "bases", a digest per
+    panel) when the report is new since this session's last render, else None."""
+    seq, _ = st.session_state.get(f"_plotly_view_screen_{key}", (None, []))
+    reported = value.get(what)
     if value.get("seq") != seq and isinstance(reported, list):
-        return reported
-    return sent
+        return [d if isinstance(d, str) else None for d in reported]
+    return None
 
 
 def _asked_for(value: dict, key: str) -> set[str]:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from lab_components import lab_api, lab_paths
+from lab_components.lab_surfaces import surface_blobs
 from lab_components.plotly_view.testing import component_args
 from surfaces import settings as S
 from surfaces.descent import HYPER_DEFAULTS
@@ -75,13 +76,20 @@ def test_the_route_fixes_a_bad_query_as_a_link_is_fixed():
     assert query["steps"] == "2000" and query["opt"] == "sgd" and query["y1"] == "-8"
 
 
-def test_the_route_sends_small_bases_only_and_only_to_a_frame_without_them():
+def test_the_route_sends_the_bases_a_frame_lacks_and_only_those():
     payload = get(LINK).json()
-    curves_base = payload["panels"][2]["base"]
-    assert list(payload["blobs"]) == [curves_base]  # the surfaces never travel here
-    again = get({**LINK, "have": f"x,{curves_base}"}).json()
+    bases = [p["base"] for p in payload["panels"]]
+    assert sorted(payload["blobs"]) == sorted(bases)
+    again = get({**LINK, "have": ",".join(["x", *bases])}).json()
     assert again["blobs"] == {}
-    assert len(json.dumps(again)) < 30_000  # a move's answer, without the curves' layout
+    assert len(json.dumps(again)) < 30_000  # a path move's answer: the small traces only
+    # A surface move (a new range): the frame holds the curves' layout, not the new surfaces.
+    moved = get({**LINK, "span": "12", "have": bases[2]}).json()
+    new = [p["base"] for p in moved["panels"]]
+    assert sorted(moved["blobs"]) == sorted(new[:2]) and not set(new[:2]) & set(bases)
+    wide = S.TABLE.from_query({**LINK, "span": "12"})[0]
+    page = surface_blobs(wide.span, wide.res, wide.y3, wide.target_index, False, "en")
+    assert {b.digest: b.json for b in page} == moved["blobs"]  # the page's own surfaces
 
 
 def test_the_route_says_a_sentence_when_it_fails(monkeypatch):
@@ -96,7 +104,7 @@ def test_the_route_says_a_sentence_when_it_fails(monkeypatch):
     assert too_long.status_code == 414
 
 
-def test_the_controls_are_the_descent_fields_in_the_pages_language():
+def test_the_controls_are_the_descent_and_surface_fields_in_the_pages_language():
     specs = {s["name"]: s for s in lab_paths.control_specs(S.LabSettings(), "zh-Hans")}
     assert tuple(specs) == lab_paths.CONTROLS
     assert specs["y1"]["label"] == tr("lab.field.y1", "zh-Hans") != tr("lab.field.y1", "en")
@@ -110,6 +118,17 @@ def test_the_controls_are_the_descent_fields_in_the_pages_language():
     assert specs["y1"]["optimizers"] is None
     assert set(specs["beta1"]["optimizers"]) == {o for o, h in HYPER_DEFAULTS.items()
                                                  if "beta1" in h}
+    # The surfaces' settings: a row of their own, the class as a drop-down in the language.
+    assert [n for n, f in specs.items() if f["break_before"]] == ["y3"]
+    assert specs["target"]["kind"] == "select" and specs["res"]["kind"] == "ladder"
+    assert specs["target"]["labels"][0] != tr_en("target")
+    assert (specs["span"]["lo"], specs["span"]["hi"]) == (S.TABLE.field["span"].lo,
+                                                         S.TABLE.field["span"].hi)
+
+
+def tr_en(name: str) -> str:
+    return S.TABLE.choice_text(name, S.TABLE.field[name].choices[0],
+                               lambda key, **p: tr(key, "en", **p))
 
 
 # --- the page follows the frame -------------------------------------------------------------
@@ -140,14 +159,15 @@ def test_a_move_of_the_frames_controls_moves_the_sidebar_the_link_and_the_table(
 
 
 def test_hostile_values_from_the_frame_are_fixed_and_reported_in_one_line():
-    at = report(run(), {"y1": "abc", "opt": "evil", "steps": 10**9, "span": 3,
-                        "nonsense": 1}, seq=1)
+    at = report(run(), {"y1": "abc", "opt": "evil", "steps": 10**9, "span": 1e6,
+                        "thr": 0.5, "nonsense": 1}, seq=1)
     assert at.slider(key="lab_w_y1").value == -8.0
     assert at.selectbox(key="lab_w_opt").value == "sgd"
     assert at.slider(key="lab_w_steps").value == 2000
-    assert url(at)["span"] == "10"  # not a control: the frame cannot set it
+    assert url(at)["span"] == "50"  # clamped to the slider's end
+    assert url(at)["thr"] == "0.01"  # not a control: the frame cannot set it
     assert len(at.warning) == 1
-    assert "y1" in at.warning[0].value and "opt" in at.warning[0].value
+    assert all(name in at.warning[0].value for name in ("y1", "opt", "span"))
 
 
 def test_the_rerun_after_a_move_drawn_from_the_route_sends_no_figure_again():
@@ -165,6 +185,31 @@ def test_the_rerun_after_a_move_drawn_from_the_route_sends_no_figure_again():
     # A sidebar move: what the frame shows is no longer what the page draws.
     at.slider(key="lab_w_y1").set_value(-5.0).run()
     assert all(p["figure"] is not None for p in component_args(at)[0]["panels"])
+
+
+def test_the_rerun_after_a_surface_move_drawn_from_the_route_sends_no_surface_again():
+    """The route's answer brought the new surfaces; the frame reports the bases it shows,
+    and the rerun sends neither them (about 500 kB of JSON) nor the figures again."""
+    at = run()
+    answer = lab_paths.route_payload(S.TABLE.to_query(S.LabSettings(span=12.0)), "en")
+    at.session_state["lab_figures"] = {
+        "cameras": None, "missing": [], "seq": 1, "click": None,
+        "figures": [p["digest"] for p in answer["panels"]],
+        "bases": [p["base"] for p in answer["panels"]],
+        "controls": {"frame": "frame-a", "seq": 1, "values": {"span": 12.0}}}
+    at.run()
+    args = component_args(at)[0]
+    assert [p["base"] for p in args["panels"]] == [p["base"] for p in answer["panels"]]
+    assert all(p["figure"] is None for p in args["panels"])
+    assert args["blobs"] == {}
+    # Later renders know the frame has them: back and forth sends no surface either.
+    at.slider(key="lab_w_y1").set_value(-5.0).run()
+    assert component_args(at)[0]["blobs"] == {}
+    # A frame that lost one asks for it, and gets it.
+    at.session_state["lab_figures"] = {"cameras": None, "seq": 2, "click": None,
+                                       "missing": [answer["panels"][0]["base"]]}
+    at.run()
+    assert list(component_args(at)[0]["blobs"]) == [answer["panels"][0]["base"]]
 
 
 def test_a_figure_is_sent_again_when_the_screen_has_moved_on_since_the_frames_report():

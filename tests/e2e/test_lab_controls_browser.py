@@ -1,7 +1,8 @@
-"""The figure frame's own descent controls in real headless Chromium: on README's start the
-frame draws a move from the path route, before and without Streamlit's rerun, and Streamlit
-then follows (the link) without drawing the figures again; under `streamlit run` (no route)
-the same move goes through the rerun. The camera stays in both."""
+"""The figure frame's own controls in real headless Chromium: on README's start the frame
+draws a move (of a path's setting or of the surfaces') from the path route, before and
+without Streamlit's rerun, and Streamlit then follows (the link) without drawing the figures
+again; under `streamlit run` (no route) the same move goes through the rerun. The camera
+stays in both."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(
     frame, _ = frames(page)
     state = frame.evaluate(CONTROLS)
     assert not state["hidden"]
-    assert state["labels"] == ["Start y1", "Start y2", "Optimiser", "Learning rate", "Steps"]
+    assert state["labels"] == ["Start y1", "Start y2", "Optimiser", "Learning rate", "Steps",
+                               "Pinned logit y3", "Logit range ±", "Target class",
+                               "Grid points per axis"]
     cam = rotate(page, frame)
     renders = drawn(frame)["renders"]
 
@@ -54,6 +57,37 @@ def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(
          what="Adam's β1 among the controls")
     poll(lambda: query(page).get("opt"), lambda v: v == "adam", what="opt=adam in the URL")
     assert frame.evaluate(CONTROLS)["fast"] == 2
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_on_readmes_start_a_surface_move_is_drawn_from_the_route_with_its_new_surfaces(
+        serve, page):  # noqa: F811
+    server = serve()
+    page.goto(server.url + "/")
+    wait_until_idle(page, 60)
+    frame, _ = frames(page)
+    cam = rotate(page, frame)
+    renders = drawn(frame)["renders"]
+    bases = frame.evaluate("() => window.plotlyView.panels.map(p => p.base)")
+
+    frame.locator("#control-span").focus()
+    page.keyboard.press("ArrowRight")  # range ±10 -> ±11
+    poll(lambda: frame.evaluate("() => document.getElementById('plot')._fullLayout.scene"
+                                ".xaxis.range"), lambda r: r[1] >= 11 - 1e-9,
+         what="the 3-D view over ±11")
+    state = frame.evaluate(CONTROLS)
+    assert state["requests"] == 1 and state["fast"] == 1
+    new = frame.evaluate("() => window.plotlyView.panels.map(p => p.base)")
+    assert new[0] != bases[0] and new[1] != bases[1] and new[2] == bases[2]
+    assert drawn(frame)["renders"] == renders + 1
+    # Streamlit follows: the link and the sidebar's slider; its rerun draws nothing again.
+    poll(lambda: query(page).get("span"), lambda v: v == "11", what="span=11 in the URL")
+    wait_until_idle(page, 30)
+    page.wait_for_timeout(500)
+    slider = page.get_by_role("slider", name="Logit range ±")
+    assert slider.input_value() == "11"
+    assert drawn(frame)["renders"] == renders + 1, "the rerun drew the same figures again"
+    assert camera(frame) == cam
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

@@ -77,7 +77,7 @@
     timer: null,
     queue: Promise.resolve(), // renders run one after another
   };
-  // The descent controls (args.controls): a row of inputs under the first panel.
+  // The figure's controls (args.controls): a row of inputs under the first panel.
   var controls = {
     div: document.getElementById("controls"),
     spec: null, // args.controls of the last render
@@ -186,6 +186,8 @@
       seq: state.seq,
       click: state.click,
       figures: panels.map(function (p) { return p.digest || null; }),
+      // the bases under them (surfaces a route's answer brought are not sent again)
+      bases: panels.map(function (p) { return p.base || null; }),
       controls: controls.moved ? {
         frame: FRAME_ID, seq: controls.moved, values: Object.assign({}, controls.values),
       } : null,
@@ -364,6 +366,11 @@
   }
 
   function buildControl(f) {
+    if (f.break_before) { // a new row for a new group (the surfaces' settings)
+      var rowBreak = document.createElement("div");
+      rowBreak.className = "break";
+      controls.div.appendChild(rowBreak);
+    }
     var box = document.createElement("div");
     box.className = "control";
     var label = document.createElement("label");
@@ -507,8 +514,8 @@
       });
   }
 
-  // The route's panels, drawn as a render's would be; a base this frame lacks (never the
-  // case for a move of the controls) leaves the move to Python.
+  // The route's panels, drawn as a render's would be (new surfaces come in its blobs); a
+  // base this frame still lacks leaves the move to Python.
   function drawPayload(payload) {
     storeBlobs(payload.blobs, null);
     var given = Array.isArray(payload.panels) ? payload.panels : [];
