@@ -11,14 +11,16 @@ Measured on README's start (`deploy/serve.py`, which serves the path route), on 
   plus websocket frames); copies of plotly.js loaded;
 - path-only moves with the figure frame's own controls (Start y1, learning rate, steps,
   optimiser, Adam's beta1: the frame asks the path route and draws) and with the sidebar's
-  widgets (a rerun each), and surface moves (y3, range, target, resolution): key press (or
+  widgets (a rerun each), and surface moves (y3, range, target, resolution), with the
+  frame's controls (the route answers the new surfaces) and the sidebar's: key press (or
   the control's input event) -> the 3-D panel and the maps panel drawn with the new data
   (the frontend stamps each draw one animation frame after Plotly.react resolves); the
   floor: Plotly.react of the same panels, from the figure before the move to the figure
   after it, replayed in the same page right after the move and timed the same way; bytes
   received per move on the websocket (CDP Network.webSocketFrameReceived) and over HTTP
   (the path route), the move's report to Python and its rerun included;
-- the reference app's slider move: key press -> its chart shows the new path.
+- the reference app's first 3-D chart for a new visitor on its warm server, and its slider
+  move: key press -> its chart shows the new path.
 
     flock /tmp/lsl-heavy.lock python bench/bench_browser.py [--moves N] [--write]
 """
@@ -299,7 +301,16 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
                          if page.get_by_role("slider", name=s).count()],
                 bool, what="a hyper-parameter slider")[0]
     run(f"path: {name}", "slider", name, right)
-    # -1000 <-> 20 (one step of y3 far below the square draws the same surfaces: no redraw)
+    # Surface moves with the figure's own controls (the route answers the new surfaces), then
+    # the same through the sidebar's widgets. y3: -1000 <-> 20 (one step of y3 far below
+    # the square draws the same surfaces: no redraw).
+    ends = lambda k: ["End" if k % 2 == 0 else "Home"]  # noqa: E731
+    run("surface (frame): y3", None, "y3", ends, frame)
+    run("surface (frame): range", None, "span", back_forth, frame)
+    run("surface (frame): target", None, "target", lambda k: lambda: frame.locator(
+        "#control-target").select_option(index=(k + 1) % 3), frame)
+    run("surface (frame): resolution", None, "res",
+        lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"], frame)
     run("surface: y3", "slider", "Pinned logit y3", lambda k: ["End" if k % 2 == 0 else "Home"])
     run("surface: range", "slider", "Logit range ±", back_forth)
     run("surface: target", "radio", None, lambda k: ["ArrowRight"])
@@ -323,6 +334,31 @@ REFERENCE_DRAWN = """(y2) => new Promise(resolve => {
   };
   check();
 })"""
+
+
+REFERENCE_FIRST = """() => new Promise(resolve => {
+  const check = () => {
+    const gd = document.querySelector(".js-plotly-plot");
+    if (gd && gd._fullLayout && gd._fullLayout.scene && gd._fullLayout.scene._scene &&
+        gd._fullLayout.scene2 && gd._fullLayout.scene2._scene) {
+      requestAnimationFrame(() => resolve(performance.now()));
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  check();
+})"""
+
+
+def reference_first_visit(browser, url: str) -> float:
+    """A new visitor of the reference app: ms from navigation to its 3-D chart drawn."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(url)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    took = page.evaluate(REFERENCE_FIRST)
+    context.close()
+    return took
 
 
 def reference_moves(browser, url: str, n: int) -> list[float]:
@@ -359,7 +395,7 @@ def summarize(samples: list[dict]) -> dict:
 
 
 def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, reference: list[float],
-           load: tuple) -> str:
+           reference_first: float, load: tuple) -> str:
     now = datetime.date.today().isoformat()
     lines = [
         f"Run {now} on {os.cpu_count()} cores, {cpu_model()}, Python "
@@ -380,7 +416,8 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         return summarize([x for label, samples in moves.items() if label.startswith(prefix)
                           for x in samples])
 
-    f, p, s = group("frame"), group("path"), group("surface")
+    f, p, s = group("frame:"), group("path:"), group("surface:")
+    fs = group("surface (frame):")
     ref = statistics.median(reference)
     lines += [
         "",
@@ -393,9 +430,13 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         f"(n = {p['n']}): median {p['ms']:.0f} ms, floor {p['floor']:.0f} ms, "
         f"**{p['above']:.0f} ms above the floor**, {p['ws'] / 1e3:.1f} kB on the websocket "
         f"(max {p['ws_max'] / 1e3:.1f}).",
-        f"- Surface moves, all together (n = {s['n']}): median {s['ms']:.0f} ms, floor "
-        f"{s['floor']:.0f} ms, **{s['above']:.0f} ms above the floor** (target <= 150), "
-        f"{s['ws'] / 1e3:.0f} kB on the websocket.",
+        f"- Surface moves with the figure's own controls, all together (n = {fs['n']}): "
+        f"median {fs['ms']:.0f} ms, floor {fs['floor']:.0f} ms, **{fs['above']:.0f} ms above "
+        f"the floor** (target <= 150), {(fs['ws'] + fs['http']) / 1e3:.1f} kB on the wire "
+        f"(the route {fs['http'] / 1e3:.1f} kB, the rerun {fs['ws'] / 1e3:.1f} kB).",
+        f"- Surface moves with the sidebar's widgets (a rerun each), all together "
+        f"(n = {s['n']}): median {s['ms']:.0f} ms, floor {s['floor']:.0f} ms, "
+        f"**{s['above']:.0f} ms above the floor**, {s['ws'] / 1e3:.0f} kB on the websocket.",
         f"- Reference app (two cached 101x101 surfaces and one path with `st.plotly_chart`): "
         f"median **{ref:.0f} ms** per slider move (n = {len(reference)}); the lab's path-only "
         f"move is **{ref / f['ms']:.1f}x** faster with the figure's controls, "
@@ -405,7 +446,8 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         f"what the pages need before it listens; target <= 5), {fresh['first_ms'] / 1e3:.2f} s "
         "on a fresh `streamlit run app.py` (the first visitor pays the imports, as on Streamlit "
         f"Community Cloud), **{warm['first_ms'] / 1e3:.2f} s** on a warm server (README's "
-        "start; target <= 1.5).",
+        "start; target <= 1.5). The reference app's first 3-D chart on its warm server: "
+        f"{reference_first / 1e3:.2f} s (median of 3 new visitors).",
         f"- A first visit on the wire: **{(warm['http'] + warm['ws']) / 1e6:.2f} MB** "
         f"(HTTP {warm['http'] / 1e6:.2f} MB encoded, websocket {warm['ws'] / 1e6:.2f} MB; "
         f"target <= 4); copies of plotly.js loaded: **{warm['plotly']}**.",
@@ -430,9 +472,12 @@ def main() -> None:
         with server("app.py") as url:
             fresh = first_visit(browser, url)
         with server("bench/reference_browser_app.py") as url:
+            reference_first_visit(browser, url)  # the server's first run fills its caches
+            reference_first = statistics.median(
+                reference_first_visit(browser, url) for _ in range(3))
             reference = reference_moves(browser, url, args.moves)
         browser.close()
-    block = report(fresh_production, fresh, warm, moves, reference, load)
+    block = report(fresh_production, fresh, warm, moves, reference, reference_first, load)
     print(block)
     if args.write:
         write_block(DOC, START, END, INTRO, block)
