@@ -42,8 +42,9 @@ once; the next render tells the frame which report it reflects, so that a render
 before a move does not draw over that move's figures.
 
 A panel given as a JSON string carries its digest; the frame reports the digests it has on
-screen (value.figures), and a figure whose digest the frame reported goes as the digest
-alone (the rerun after a move drawn from a route sends no figure again).
+screen (value.figures) and the bases under them (value.bases), and a figure or base the
+frame reported goes as its digest alone (the rerun after a move drawn from a route sends
+neither the figures nor the surfaces that route's answer brought).
 
 Camera protocol: the frontend reports `{"scene": {eye, center, up}, "scene2": {...}}` to
 Python 400 ms after the last camera change, and only when it differs from what it last

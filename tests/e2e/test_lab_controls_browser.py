@@ -22,12 +22,16 @@ CONTROLS = """() => { const c = window.plotlyView.controls;
                   .map(l => l.textContent)}; }"""
 
 
+def lab_on_readmes_start(serve, page):  # noqa: F811
+    """The lab's figure frame on a fresh `deploy/serve.py` (which serves the path route)."""
+    page.goto(serve().url + "/")
+    wait_until_idle(page, 60)
+    return frames(page)[0]
+
+
 def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(
         serve, page):  # noqa: F811
-    server = serve()
-    page.goto(server.url + "/")
-    wait_until_idle(page, 60)
-    frame, _ = frames(page)
+    frame = lab_on_readmes_start(serve, page)
     state = frame.evaluate(CONTROLS)
     assert not state["hidden"]
     assert state["labels"] == ["Start y1", "Start y2", "Optimiser", "Learning rate", "Steps",
@@ -62,10 +66,7 @@ def test_on_readmes_start_a_move_is_drawn_from_the_route_then_streamlit_follows(
 
 def test_on_readmes_start_a_surface_move_is_drawn_from_the_route_with_its_new_surfaces(
         serve, page):  # noqa: F811
-    server = serve()
-    page.goto(server.url + "/")
-    wait_until_idle(page, 60)
-    frame, _ = frames(page)
+    frame = lab_on_readmes_start(serve, page)
     cam = rotate(page, frame)
     renders = drawn(frame)["renders"]
     bases = frame.evaluate("() => window.plotlyView.panels.map(p => p.base)")
