@@ -29,7 +29,7 @@ ensure_routed(__file__)  # first: a direct run (automatic page discovery) goes v
 # Projector mode: big text, and a compact header so the 3-D scenes fit under the presets.
 PROJECTOR_CSS = """<style>
 .stMarkdown p, .stMarkdown li {font-size: 1.35rem !important}
-[data-testid="stMainBlockContainer"] {padding-top: 2.5rem !important}
+[data-testid="stMainBlockContainer"] {padding-top: 3.9rem !important}
 [data-testid="stMainBlockContainer"] h1 {font-size: 1.9rem !important; padding: 0 !important}
 </style>"""
 

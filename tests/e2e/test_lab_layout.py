@@ -61,6 +61,10 @@ def test_projector_mode_fits_scenes_and_presets_in_the_viewport(
         page.screenshot(path=str(tmp_path / f"projector_{viewport['width']}.png"))
         outside = {k: b for k, b in boxes.items() if not inside(b, viewport)}
         assert not outside, f"outside the {viewport} viewport: {outside}"
+        # The title is not under Streamlit's header bar (it was cut in half there).
+        title = page.locator('[data-testid="stMainBlockContainer"] h1').first.bounding_box()
+        header = page.locator('[data-testid="stHeader"]').first.bounding_box()
+        assert title["y"] >= header["y"] + header["height"] - 1, (title, header)
         # Side by side, each a fair share of the width (two colour bars sit beside them).
         assert boxes["scene"]["x"] + boxes["scene"]["width"] <= boxes["scene2"]["x"] + 1
         assert min(boxes["scene"]["width"], boxes["scene2"]["width"]) > 0.35 * viewport["width"]
