@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from deploy.gzip_cache import GzipCache, accepts_gzip
+from tests.hosting.conftest import arun  # asyncio.run in a thread of its own
 
 SCRIPT = b"function f(x){return x*x}\n" * 400  # 10 kB of compressible JavaScript
 
@@ -33,7 +34,7 @@ def request(app, path="/static/app.js", *, method="GET", headers=None, root_path
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    arun(app(scope, receive, send))
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     pairs = [(k.decode(), v.decode()) for k, v in start["headers"]]
@@ -121,7 +122,7 @@ def test_concurrent_first_visitors_share_one_compression(static):
     async def room():
         await asyncio.gather(*(visit() for _ in range(8)))
 
-    asyncio.run(room())
+    arun(room())
     assert cache.compressions == 1
     assert all(gzip.decompress(b) == SCRIPT for b in bodies)
 
