@@ -15,8 +15,10 @@ median and worst wait. `--write` puts the block into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import concurrent.futures
 import datetime
+import gzip
 import os
 import re
 import statistics
@@ -34,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 from bench.common import cpu_model, write_block  # noqa: E402
 from deploy.cluster import _stop, free_port, healthy  # noqa: E402
 from deploy.student import Tab  # noqa: E402
+from lab_components.plotly_view import COMPONENT_NAME  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_static:start -->", "<!-- bench_static:end -->"
-COMPONENT = "lab_components.plotly_view.plotly_view"
 INTRO = """## Static files for a room of first visitors
 
 `bench/bench_static.py` (run by hand): what the files of a first visit cost the server
@@ -59,11 +61,9 @@ def cpu_seconds(pid: int) -> float:
 def first_visit_files(url: str) -> list[str]:
     index = get(url + "/")
     if index[:2] == b"\x1f\x8b":
-        import gzip
-
         index = gzip.decompress(index)
     found = re.findall(rb'(?:src|href)="\./(static/[^"]+\.(?:js|css))"', index)
-    return ["/", *("/" + f.decode() for f in found), f"/component/{COMPONENT}/plotly.min.js"]
+    return ["/", *("/" + f.decode() for f in found), f"/component/{COMPONENT_NAME}/plotly.min.js"]
 
 
 def run(root: Path, visitors: int) -> dict:
@@ -80,8 +80,6 @@ def run(root: Path, visitors: int) -> dict:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.25)
-            import asyncio
-
             async def visit():
                 tab = Tab(url)
                 await tab.open()

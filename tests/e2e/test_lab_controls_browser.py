@@ -92,6 +92,40 @@ def test_on_readmes_start_a_surface_move_is_drawn_from_the_route_with_its_new_su
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_an_answer_lacking_a_surface_sends_that_move_through_python_and_keeps_the_route(
+        serve, page):  # noqa: F811
+    """A base can leave the frame's memory between its request and the answer; that move is
+    then Python's to draw, and the next move uses the route again (it used to switch the
+    route off for the rest of the visit)."""
+    frame = lab_on_readmes_start(serve, page)
+    stripped = []
+
+    def strip_blobs(route):  # the first answer arrives without the new surfaces
+        response = route.fetch()
+        body = response.json()
+        if not stripped:
+            stripped.append(sorted(body["blobs"]))
+            body["blobs"] = {}
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/lab/paths*", strip_blobs)
+    x_range = ("() => document.getElementById('plot')._fullLayout.scene.xaxis.range")
+    frame.locator("#control-span").focus()
+    page.keyboard.press("ArrowRight")  # range ±10 -> ±11, drawn by Python's rerun
+    poll(lambda: frame.evaluate(x_range), lambda r: r[1] >= 11 - 1e-9,
+         what="the 3-D view over ±11")
+    assert stripped and stripped[0]  # the answer had surfaces to strip
+    assert frame.evaluate(CONTROLS)["fast"] == 0
+    wait_until_idle(page, 30)
+    page.keyboard.press("ArrowRight")  # ±11 -> ±12: from the route again
+    poll(lambda: frame.evaluate(x_range), lambda r: r[1] >= 12 - 1e-9,
+         what="the 3-D view over ±12")
+    state = frame.evaluate(CONTROLS)
+    assert state["requests"] == 2 and state["fast"] == 1
+    poll(lambda: query(page).get("span"), lambda v: v == "12", what="span=12 in the URL")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_under_streamlit_run_a_move_goes_through_the_rerun(
         page, streamlit_server, wait_for_streamlit):
     page.goto(streamlit_server(APP))

@@ -484,6 +484,7 @@
     controls.busy = true;
     controls.requests += 1;
     controls.div.dataset.requests = String(controls.requests);
+    var drawn = false;
     fetch(routeUrl(), { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) throw new Error("the path route answered " + response.status);
@@ -492,7 +493,7 @@
       .then(function (payload) {
         // Drawn even when a newer move is waiting (a drag shows its way); the next request
         // goes once this drawing is done.
-        drawPayload(payload);
+        drawn = drawPayload(payload);
         return state.queue;
       })
       .catch(function (err) {
@@ -502,8 +503,8 @@
       })
       .then(function () {
         controls.busy = false;
-        if (controls.failed) {
-          sendValue();
+        if (controls.failed || (!drawn && !controls.pending)) {
+          sendValue(); // Python draws this move (and sends what the frame lacks)
         } else if (controls.pending) {
           controls.pending = false;
           requestPaths();
@@ -514,18 +515,16 @@
       });
   }
 
-  // The route's panels, drawn as a render's would be (new surfaces come in its blobs); a
-  // base this frame still lacks leaves the move to Python.
+  // The route's panels, drawn as a render's would be (new surfaces come in its blobs).
+  // False when a base is still lacking (dropped from this frame's memory after it asked):
+  // that move goes to Python; the route stays in use for the next.
   function drawPayload(payload) {
     storeBlobs(payload.blobs, null);
     var given = Array.isArray(payload.panels) ? payload.panels : [];
     var ready = given.length === panels.length && given.every(function (a) {
       return !a.base || blobs.has(a.base);
     });
-    if (!ready) {
-      controls.failed = true;
-      return;
-    }
+    if (!ready) return false;
     given.forEach(function (a, i) {
       panels[i].figure = JSON.stringify(a.figure);
       panels[i].digest = a.digest || null;
@@ -534,6 +533,7 @@
     controls.fastDraws += 1;
     controls.div.dataset.fastDraws = String(controls.fastDraws);
     drawAll(false);
+    return true;
   }
 
   // ---- drawing -----------------------------------------------------------------------
