@@ -92,7 +92,7 @@ __all__ = ["COMPONENT_NAME", "Blob", "Click", "Controls", "Panel", "blob", "clic
 _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
 # from bundle/traces.json and committed (the app never needs node).
-_SOURCES = ("index.html", "plotly_view.js", "plotly.min.js")
+_SOURCES = ("index.html", "plotly_view.js", "sketch3d.js", "plotly.min.js")
 # declare_component prefixes the calling module's name.
 COMPONENT_NAME = f"{__name__}.plotly_view"
 _SCENE = re.compile(r"scene\d*")

@@ -30,10 +30,16 @@
  * y are the point's data coordinates (a heatmap cell's centre), index its point number (for
  * a heatmap [row, column]). The panel's div carries data-clicks (the count) for tests.
  *
+ * plotly.min.js (preloaded by index.html) runs only once the first render is handled: until
+ * Plotly has drawn the first panel, a still sketch of its 3D scenes (sketch3d.js: the same
+ * camera and geometry, drawn on a 2-D canvas in about 40 ms) stands in for it under a busy
+ * sign. Parsing plotly.js and its first WebGL drawing take over a second in software.
+ *
  * For tests and debugging, #plot (the first panel; then #plot-1, ...) carries
- * data-render-count, data-camera (the live cameras) and data-reported (the cameras last sent
- * to Python); body[data-last-draw] is performance.now() after the last draw;
- * window.plotlyView exposes the state.
+ * data-render-count, data-camera (the live cameras), data-reported (the cameras last sent
+ * to Python) and data-sketched (when the sketch was on screen); body[data-last-draw] is
+ * performance.now() after the last draw; window.plotlyView exposes the state (.sketch:
+ * sketchedAt and loadedAt, plotly.js run, in ms since the epoch).
  */
 (function () {
   "use strict";
@@ -91,7 +97,10 @@
     requests: 0,
     fastDraws: 0,
   };
-  window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls };
+  // plotly.js's loading, and the sketch shown meanwhile (times: ms since the epoch).
+  var sketchState = { plotly: null, sketchedAt: 0, loadedAt: 0 };
+  window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls,
+    sketch: sketchState };
 
   function send(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
@@ -536,6 +545,70 @@
     return true;
   }
 
+  // ---- plotly.js and the first sketch -------------------------------------------------
+
+  // plotly.min.js runs once, when the first drawing needs it (index.html preloads it).
+  function loadPlotly() {
+    if (sketchState.plotly) return sketchState.plotly;
+    sketchState.plotly = new Promise(function (resolve, reject) {
+      if (typeof Plotly !== "undefined") {
+        resolve();
+        return;
+      }
+      var link = document.getElementById("plotly-js");
+      var script = document.createElement("script");
+      script.src = link ? link.href : "plotly.min.js";
+      script.onload = function () {
+        sketchState.loadedAt = performance.timeOrigin + performance.now();
+        resolve();
+      };
+      script.onerror = function () {
+        reject(new Error("plotly.min.js did not load."));
+      };
+      document.head.appendChild(script);
+    });
+    return sketchState.plotly;
+  }
+
+  // Before plotly.js has drawn the first panel, a still sketch of its 3D scenes
+  // (sketch3d.js) stands in for it, under a busy sign; true when one was put up.
+  function sketchFirst() {
+    var p = panels[0];
+    if (!p || p.renders || p.sketch || typeof Plotly !== "undefined" || !window.Sketch3d ||
+        p.figure === undefined || (p.base && !blobs.has(p.base))) {
+      return false;
+    }
+    var figure = figureOf(0);
+    var canvas = null;
+    try {
+      canvas = figure && window.Sketch3d.draw(figure, document.documentElement.clientWidth,
+        panelHeight(p), window.devicePixelRatio || 1);
+    } catch (err) {
+      console.warn("plotly_view: no sketch: " + (err && err.message ? err.message : err));
+    }
+    if (!canvas) return false;
+    var wrap = document.createElement("div");
+    wrap.className = "sketch";
+    wrap.style.top = gd.offsetTop + "px";
+    wrap.appendChild(canvas);
+    var busy = document.createElement("div");
+    busy.className = "busy";
+    wrap.appendChild(busy);
+    document.body.appendChild(wrap);
+    p.sketch = wrap;
+    requestAnimationFrame(function () { // stamped as the drawings are, once it can be seen
+      sketchState.sketchedAt = performance.timeOrigin + performance.now();
+      gd.dataset.sketched = String(sketchState.sketchedAt);
+    });
+    return true;
+  }
+
+  function dropSketch(p) {
+    if (!p.sketch) return;
+    p.sketch.remove();
+    p.sketch = null;
+  }
+
   // ---- drawing -----------------------------------------------------------------------
 
   function isNarrow() {
@@ -607,6 +680,7 @@
   }
 
   function fail(message) {
+    if (panels[0]) dropSketch(panels[0]); // the message shows where the figure would be
     gd.dataset.error = message;
     console.error("plotly_view: " + message);
   }
@@ -663,16 +737,16 @@
     });
   }
 
-  // Draw panel i with its figure over its base; the first panel keeps the cameras.
-  function draw(i, forceCameras) {
+  // Panel i's figure over its base, with its narrow layout and (the first panel) the
+  // cameras the user set: {data, layout, config}; null when its JSON is not valid.
+  function figureOf(i) {
     var p = panels[i];
-    p.startedAt = performance.timeOrigin + performance.now();
     var fig;
     try {
       fig = JSON.parse(p.figure);
     } catch (err) {
       fail("The figure is not valid JSON: " + err.message);
-      return Promise.resolve();
+      return null;
     }
     var base = p.base ? blobs.get(p.base) : { data: [], layout: "{}" };
     var data = base.data.concat(fig.data || []);
@@ -698,19 +772,29 @@
         layout[id].camera = Object.assign({}, layout[id].camera, cam);
       });
     }
+    return { data: data, layout: layout, config: Object.assign({}, CONFIG, fig.config) };
+  }
+
+  // Draw panel i with its figure over its base; the first panel keeps the cameras.
+  function draw(i, forceCameras) {
+    var p = panels[i];
+    p.startedAt = performance.timeOrigin + performance.now();
+    var figure = figureOf(i);
+    if (!figure) return Promise.resolve();
     var div = p.div;
-    var config = Object.assign({}, CONFIG, fig.config);
     // What the last two draws were given: a benchmark replays them (bench/bench_browser.py).
     p.previous = p.last;
-    p.last = { data: data, layout: layout, config: config };
-    return Plotly.react(div, data, layout, config).then(
+    p.last = figure;
+    return Plotly.react(div, figure.data, figure.layout, figure.config).then(
       function () {
         p.renders += 1;
         div.dataset.renderCount = String(p.renders);
-        // Stamped at the next frame, once the draw can be on screen.
+        // Stamped at the next frame, once the draw can be on screen; the sketch it replaces
+        // goes in the same frame.
         requestAnimationFrame(function () {
           p.drawnAt = performance.timeOrigin + performance.now();
           document.body.dataset.lastDraw = String(p.drawnAt);
+          dropSketch(p);
         });
         delete gd.dataset.error;
         if (p.clicks && !p.clickListening) {
@@ -796,7 +880,12 @@
         });
       }, Promise.resolve());
     }
+    var sketched = sketchFirst();
     state.queue = state.queue
+      .then(function () {
+        // A sketch is painted before plotly.js runs: parsing it holds the thread.
+        return sketched ? afterPaint().then(loadPlotly) : loadPlotly();
+      })
       .then(function () {
         return chainOf(first);
       })
@@ -873,8 +962,5 @@
     if (data && data.type === "streamlit:render") onRender(data.args || {}, data.theme);
   });
 
-  if (typeof Plotly === "undefined") {
-    fail("plotly.min.js did not load.");
-  }
   send("streamlit:componentReady", { apiVersion: 1 });
 })();
