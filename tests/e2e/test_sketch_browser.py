@@ -200,7 +200,13 @@ def test_the_sketch_colours_a_surface_by_its_colorscale(sketch_page):
 
 SKETCH = """() => ({sketched: window.plotlyView.sketch.sketchedAt,
   loaded: window.plotlyView.sketch.loadedAt, drawn: window.plotlyView.panels[0].drawnAt || 0,
-  left: document.querySelectorAll('.sketch').length})"""
+  showed: window.plotlyView.sketch.drawn, left: document.querySelectorAll('.sketch').length})"""
+
+
+def _path_points(query: dict) -> int:
+    """The points of the lab's 3-D panel's own traces (paths, starts, ends) for a link."""
+    data = _plain(route_payload(query, "en")["panels"][0]["figure"]["data"])
+    return sum(len(t["x"]) for t in data if t["type"] == "scatter3d")
 
 
 def test_a_new_visitor_sees_the_sketch_before_plotly_js_runs_and_the_figure_after(
@@ -215,6 +221,9 @@ def test_a_new_visitor_sees_the_sketch_before_plotly_js_runs_and_the_figure_afte
     seen = frame.evaluate(SKETCH)
     # painted before plotly.min.js ran, which was before Plotly's first drawing
     assert 0 < seen["sketched"] < seen["loaded"] < seen["drawn"], seen
+    # both surfaces, and every point of both paths with their starts and ends
+    assert seen["showed"]["surfaces"] == 2 and seen["showed"]["quads"] >= 2 * 30 * 30, seen
+    assert seen["showed"]["points"] == _path_points({}) > 10, seen
     assert seen["left"] == 0, seen  # replaced by the figure
     assert frame.evaluate("() => document.getElementById('plot')._fullLayout.scene2"
                           " !== undefined")

@@ -39,7 +39,7 @@
  * data-render-count, data-camera (the live cameras), data-reported (the cameras last sent
  * to Python) and data-sketched (when the sketch was on screen); body[data-last-draw] is
  * performance.now() after the last draw; window.plotlyView exposes the state (.sketch:
- * sketchedAt and loadedAt, plotly.js run, in ms since the epoch).
+ * sketchedAt and loadedAt, plotly.js run, in ms since the epoch; drawn, what it showed).
  */
 (function () {
   "use strict";
@@ -98,7 +98,7 @@
     fastDraws: 0,
   };
   // plotly.js's loading, and the sketch shown meanwhile (times: ms since the epoch).
-  var sketchState = { plotly: null, sketchedAt: 0, loadedAt: 0 };
+  var sketchState = { plotly: null, sketchedAt: 0, loadedAt: 0, drawn: null };
   window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls,
     sketch: sketchState };
 
@@ -596,6 +596,7 @@
     wrap.appendChild(busy);
     document.body.appendChild(wrap);
     p.sketch = wrap;
+    sketchState.drawn = canvas.drawn;
     requestAnimationFrame(function () { // stamped as the drawings are, once it can be seen
       sketchState.sketchedAt = performance.timeOrigin + performance.now();
       gd.dataset.sketched = String(sketchState.sketchedAt);

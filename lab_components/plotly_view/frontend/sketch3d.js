@@ -19,7 +19,8 @@
  * lines, scatter3d lines and markers on top, and the paper annotations (the panel titles).
  * Not drawn: ticks, axis titles, colour bars, lighting.
  *
- * window.Sketch3d = {draw(figure, width, height, pixelRatio) -> canvas or null (no 3D scene),
+ * window.Sketch3d = {draw(figure, width, height, pixelRatio) -> canvas (its .drawn: counts of
+ *                      surfaces, quads and points) or null (no 3D scene to sketch),
  *                    scenes(figure, width, height) -> [{id, box, project(x, y, z) -> [px, py]}]}
  */
 (function () {
@@ -30,6 +31,7 @@
   var AUTORANGE_PAD = 1 / 32;
   var SKETCH_QUADS = 48; // per side (a 151-point grid: every fourth point), ~40 ms
   var GRID_LINES = 4; // per wall and direction
+  var LINE_SCALE = 0.6; // gl3d lines look this much thinner than their width in pixels
   var MARGIN = { l: 80, r: 80, t: 100, b: 80 }; // Plotly's defaults
   var COLORBAR_LABEL = 1.2; // a colour bar's tick labels' width, in font sizes
   var AXES = ["xaxis", "yaxis", "zaxis"];
@@ -68,6 +70,29 @@
       var t = b[0] > a[0] ? (f - a[0]) / (b[0] - a[0]) : 0;
       return css([0, 1, 2].map(function (j) { return a[1][j] + t * (b[1][j] - a[1][j]); }));
     };
+  }
+
+  var TYPED = { i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array,
+    u4: Uint32Array, f4: Float32Array, f8: Float64Array };
+
+  // A data array as Plotly takes it: a list, a typed array, rows of either, or Plotly's
+  // typed-array spec {dtype, bdata (base64), shape} (decoded here: rows for two dimensions).
+  function arrayOf(v) {
+    if (!v || typeof v !== "object" || typeof v.bdata !== "string" || !TYPED[v.dtype]) return v;
+    var bin = atob(v.bdata);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var flat = new TYPED[v.dtype](bytes.buffer);
+    var shape = typeof v.shape === "string" ? v.shape.split(",").map(Number) : v.shape;
+    if (!shape || shape.length < 2) return flat;
+    var rows = [];
+    for (var r = 0; r < shape[0]; r++) rows.push(flat.subarray(r * shape[1], (r + 1) * shape[1]));
+    return rows;
+  }
+
+  // The scene's traces with their coordinates as arrays.
+  function withArrays(t) {
+    return Object.assign({}, t, { x: arrayOf(t.x), y: arrayOf(t.y), z: arrayOf(t.z) });
   }
 
   // Every finite number of a value that may be a typed array, an array, or rows of them.
@@ -132,7 +157,7 @@
     var sl = (figure.layout || {})[id] || {};
     var traces = (figure.data || []).filter(function (t) {
       return (t.scene || "scene") === id && (t.type === "surface" || t.type === "scatter3d");
-    });
+    }).map(withArrays);
     var lo = [];
     var hi = [];
     KEYS.forEach(function (k, j) {
@@ -262,13 +287,14 @@
     return z[i];
   }
 
-  // A surface as quads, far to near (the painter's algorithm), each a flat colour.
+  // A surface as quads, far to near (the painter's algorithm), each a flat colour; the
+  // number of quads drawn.
   function drawSurface(ctx, sc, t) {
     var z = t.z;
-    if (!z || !z.length || !row(z, 0) || typeof row(z, 0).length !== "number") return;
+    if (!z || !z.length || !row(z, 0) || typeof row(z, 0).length !== "number") return 0;
     var ny = z.length;
     var nx = row(z, 0).length;
-    if (nx < 2 || ny < 2) return;
+    if (nx < 2 || ny < 2) return 0;
     var xs = t.x && t.x.length === nx ? t.x : null;
     var ys = t.y && t.y.length === ny ? t.y : null;
     var step = Math.max(1, Math.ceil((Math.max(nx, ny) - 1) / SKETCH_QUADS));
@@ -332,11 +358,13 @@
       ctx.fill();
       ctx.stroke();
     });
+    return quads.length;
   }
 
+  // A scatter3d trace's lines and markers; the number of points drawn.
   function drawScatter(ctx, sc, t) {
     var n = t.x && t.y && t.z ? Math.min(t.x.length, t.y.length, t.z.length) : 0;
-    if (!n) return;
+    if (!n) return 0;
     var mode = t.mode || (n < 20 ? "lines+markers" : "lines");
     var pts = [];
     for (var i = 0; i < n; i++) {
@@ -346,7 +374,7 @@
     if (mode.indexOf("lines") >= 0) {
       var ln = t.line || {};
       ctx.strokeStyle = css(parseColor(ln.color, [31, 119, 180]));
-      ctx.lineWidth = ln.width || 2;
+      ctx.lineWidth = (ln.width || 2) * LINE_SCALE;
       ctx.lineJoin = "round";
       ctx.beginPath();
       var open = false;
@@ -376,6 +404,7 @@
         }
       });
     }
+    return pts.filter(Boolean).length;
   }
 
   // Paper-referenced annotations (subplot titles).
@@ -406,6 +435,7 @@
     canvas.style.height = height + "px";
     var ctx = canvas.getContext("2d");
     ctx.scale(ratio, ratio);
+    var drawn = { surfaces: 0, quads: 0, points: 0 }; // what the canvas shows, for tests
     list.forEach(function (sc) {
       ctx.save();
       ctx.beginPath();
@@ -413,14 +443,18 @@
       ctx.clip();
       drawWalls(ctx, sc);
       sc.traces.forEach(function (t) {
-        if (t.type === "surface" && t.visible !== false) drawSurface(ctx, sc, t);
+        if (t.type !== "surface" || t.visible === false) return;
+        var quads = drawSurface(ctx, sc, t);
+        drawn.surfaces += quads ? 1 : 0;
+        drawn.quads += quads;
       });
       sc.traces.forEach(function (t) {
-        if (t.type === "scatter3d" && t.visible !== false) drawScatter(ctx, sc, t);
+        if (t.type === "scatter3d" && t.visible !== false) drawn.points += drawScatter(ctx, sc, t);
       });
       ctx.restore();
     });
     drawAnnotations(ctx, figure, plotArea(figure, width, height));
+    canvas.drawn = drawn;
     return canvas;
   }
 
