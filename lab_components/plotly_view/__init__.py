@@ -20,6 +20,12 @@ ships: core and only the trace types in bundle/traces.json (1.9 MB instead of 4.
 first visit's biggest script). A figure with any other trace type fails to draw: add the type
 to traces.json and rebuild (bundle/build.mjs; tests/unit/test_plotly_bundle.py checks both).
 
+A new visitor's first 3D figure: the frame preloads plotly.min.js but runs it only after the
+first render, once a still sketch of the first panel's 3D scenes (frontend/sketch3d.js: the
+same camera and geometry on a 2-D canvas, about 40 ms) is on screen; Plotly's drawing
+replaces the sketch. In software WebGL, parsing plotly.js and the first drawing of two
+scenes take over a second.
+
 Two entry points:
 - `plotly_view(figure, key=..., height=...)`: one figure in its own frame (any page).
 - `plotly_panels([Panel(...), ...], key=...)`: several figures stacked in one frame, one
