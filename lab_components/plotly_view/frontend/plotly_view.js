@@ -581,8 +581,13 @@
     var figure = figureOf(0);
     var canvas = null;
     try {
-      canvas = figure && window.Sketch3d.draw(figure, document.documentElement.clientWidth,
-        panelHeight(p), window.devicePixelRatio || 1);
+      if (figure) {
+        // the base's traces are decoded already; the panel's own come as Plotly's specs
+        var decoded = p.base ? blobs.get(p.base).data.length : 0;
+        figure.data = figure.data.map(function (t, k) { return k < decoded ? t : decodeTree(t); });
+        canvas = window.Sketch3d.draw(figure, document.documentElement.clientWidth,
+          panelHeight(p), window.devicePixelRatio || 1);
+      }
     } catch (err) {
       console.warn("plotly_view: no sketch: " + (err && err.message ? err.message : err));
     }

@@ -19,6 +19,8 @@
  * lines, scatter3d lines and markers on top, and the paper annotations (the panel titles).
  * Not drawn: ticks, axis titles, colour bars, lighting.
  *
+ * Coordinates are arrays, typed arrays, or (a surface's z) rows of them.
+ *
  * window.Sketch3d = {draw(figure, width, height, pixelRatio) -> canvas (its .drawn: counts of
  *                      surfaces, quads and points) or null (no 3D scene to sketch),
  *                    scenes(figure, width, height) -> [{id, box, project(x, y, z) -> [px, py]}]}
@@ -70,29 +72,6 @@
       var t = b[0] > a[0] ? (f - a[0]) / (b[0] - a[0]) : 0;
       return css([0, 1, 2].map(function (j) { return a[1][j] + t * (b[1][j] - a[1][j]); }));
     };
-  }
-
-  var TYPED = { i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array,
-    u4: Uint32Array, f4: Float32Array, f8: Float64Array };
-
-  // A data array as Plotly takes it: a list, a typed array, rows of either, or Plotly's
-  // typed-array spec {dtype, bdata (base64), shape} (decoded here: rows for two dimensions).
-  function arrayOf(v) {
-    if (!v || typeof v !== "object" || typeof v.bdata !== "string" || !TYPED[v.dtype]) return v;
-    var bin = atob(v.bdata);
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var flat = new TYPED[v.dtype](bytes.buffer);
-    var shape = typeof v.shape === "string" ? v.shape.split(",").map(Number) : v.shape;
-    if (!shape || shape.length < 2) return flat;
-    var rows = [];
-    for (var r = 0; r < shape[0]; r++) rows.push(flat.subarray(r * shape[1], (r + 1) * shape[1]));
-    return rows;
-  }
-
-  // The scene's traces with their coordinates as arrays.
-  function withArrays(t) {
-    return Object.assign({}, t, { x: arrayOf(t.x), y: arrayOf(t.y), z: arrayOf(t.z) });
   }
 
   // Every finite number of a value that may be a typed array, an array, or rows of them.
@@ -157,7 +136,7 @@
     var sl = (figure.layout || {})[id] || {};
     var traces = (figure.data || []).filter(function (t) {
       return (t.scene || "scene") === id && (t.type === "surface" || t.type === "scatter3d");
-    }).map(withArrays);
+    });
     var lo = [];
     var hi = [];
     KEYS.forEach(function (k, j) {
