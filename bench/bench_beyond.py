@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 
 from bench_surfaces import _rerun_times  # noqa: I001 - bench/ is on sys.path as a script
-from common import cpu_model, write_block
+from common import cpu_model, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -71,9 +71,7 @@ def main() -> None:
             "| page | a move recomputes | page rerun | reference rerun | ratio (target < 3x) |",
             "|---|---|---|---|---|"]
     body = "\n".join(head + bench(args.repeats))
-    print(body)
-    if args.write:
-        write_block(DOC, START, END, INTRO, body)
+    publish(body, write=args.write, doc=DOC, start=START, end=END, intro=INTRO)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from common import cpu_model, write_block  # bench/ is on sys.path when run as a script
+from common import cpu_model, publish  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -497,10 +497,7 @@ def main() -> None:
             reference = reference_moves(browser, url, args.moves)
         browser.close()
     block = report(fresh_production, fresh, warm, moves, reference, reference_first, load)
-    print(block)
-    if args.write:
-        write_block(DOC, START, END, INTRO, block)
-        print(f"written to {DOC.relative_to(ROOT)}")
+    publish(block, write=args.write, doc=DOC, start=START, end=END, intro=INTRO)
 
 
 if __name__ == "__main__":

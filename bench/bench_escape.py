@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import cpu_model, write_block  # bench/ is on sys.path when run as a script
+from common import cpu_model, publish  # bench/ is on sys.path when run as a script
 
 from surfaces.escape import escape_map, first_below
 
@@ -89,9 +89,7 @@ def main() -> None:
         "|---|---|---|---|",
     ]
     body = "\n".join(head + report(args.repeats))
-    print(body)
-    if args.write:
-        write_block(DOC, START, END, INTRO, body)
+    publish(body, write=args.write, doc=DOC, start=START, end=END, intro=INTRO)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import cpu_model, write_block  # noqa: E402
+from bench.common import cpu_model, publish  # noqa: E402
 from deploy.cluster import _stop, free_port, healthy  # noqa: E402
 from deploy.student import Tab  # noqa: E402
 from lab_components.plotly_view import COMPONENT_NAME  # noqa: E402
@@ -139,9 +139,7 @@ def main() -> None:
         f"{1000 * r['probe_median']:.1f} ms, worst {1000 * r['probe_max']:.0f} ms.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_block(DOC, START, END, INTRO, body)
+    publish(body, write=args.write, doc=DOC, start=START, end=END, intro=INTRO)
 
 
 if __name__ == "__main__":

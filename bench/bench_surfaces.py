@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import cpu_model, write_block  # bench/ is on sys.path when run as a script
+from common import cpu_model, publish  # bench/ is on sys.path when run as a script
 
 from surfaces.grid import error_surfaces
 
@@ -125,9 +125,7 @@ def main() -> None:
                  + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sizes.items())
                  + f"; **{total / 1e6:.2f} MB** in all.")
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_block(DOC, START, END, INTRO, body)
+    publish(body, write=args.write, doc=DOC, start=START, end=END, intro=INTRO)
 
 
 if __name__ == "__main__":

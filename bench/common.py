@@ -26,3 +26,11 @@ def write_block(doc: Path, start: str, end: str, intro: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + intro + "\n" + block + "\n"
     doc.write_text(text, encoding="utf-8")
+
+
+def publish(body: str, *, write: bool, doc: Path, start: str, end: str, intro: str) -> None:
+    """Print a benchmark's block, and with `write` put it in `doc` between its markers."""
+    print(body)
+    if write:
+        write_block(doc, start, end, intro, body)
+        print(f"written to {doc}")

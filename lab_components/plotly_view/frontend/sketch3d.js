@@ -262,17 +262,13 @@
     });
   }
 
-  function row(z, i) {
-    return z[i];
-  }
-
   // A surface as quads, far to near (the painter's algorithm), each a flat colour; the
   // number of quads drawn.
   function drawSurface(ctx, sc, t) {
     var z = t.z;
-    if (!z || !z.length || !row(z, 0) || typeof row(z, 0).length !== "number") return 0;
+    if (!z || !z.length || !z[0] || typeof z[0].length !== "number") return 0;
     var ny = z.length;
-    var nx = row(z, 0).length;
+    var nx = z[0].length;
     if (nx < 2 || ny < 2) return 0;
     var xs = t.x && t.x.length === nx ? t.x : null;
     var ys = t.y && t.y.length === ny ? t.y : null;
@@ -300,7 +296,7 @@
     var P = [];
     for (var b = 0; b < iy.length; b++) {
       var line = [];
-      var zr = row(z, iy[b]);
+      var zr = z[iy[b]];
       for (var a2 = 0; a2 < ix.length; a2++) {
         var x = xs ? xs[ix[a2]] : ix[a2];
         var y = ys ? ys[iy[b]] : iy[b];
