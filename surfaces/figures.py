@@ -35,6 +35,10 @@ __all__ = [
 ORDER = ("mse", "cross_entropy")  # left, right: the lecture's order
 COLORSCALE = "RdBu_r"  # blue low, red high
 DEFAULT_EYE = (-1.75, -1.75, 1.25)  # looking at the top-left corner, where the runs start
+# The box of a 3-D scene (x, y, z). In projector mode it is drawn smaller: a scene's
+# drawing scales with its height, and at 1024 px wide its big tick labels and the "loss"
+# title ran past the scene's left edge, where its canvas cuts them off.
+ASPECT = {False: (1.0, 1.0, 0.7), True: (0.8, 0.8, 0.56)}
 # The small figures redrawn on every slider move (paths, curves) skip plotly.py's property
 # validation, which costs ten times the drawing; tests build them with it switched on.
 VALIDATE = False
@@ -42,6 +46,12 @@ VALIDATE = False
 
 def _font(projector: bool) -> dict:
     return {"size": 20 if projector else 13}
+
+
+def _title_font(fig: go.Figure, projector: bool) -> None:
+    """Subplot titles in the figure's type size plus a few points (plotly's default is 16
+    whatever the figure's font)."""
+    fig.update_annotations(font_size=24 if projector else 16)
 
 
 def color_range(surf: ErrorSurfaces, loss: str) -> tuple[float, float]:
@@ -76,13 +86,16 @@ def surfaces_3d(
         fig.layout[name].update(
             xaxis={"title": "y1", "range": [surf.y1s[0], span]},
             yaxis={"title": "y2", "range": [surf.y2s[0], float(surf.y2s[-1])]},
-            zaxis={"title": tr("fig.loss", lang)},
-            camera=camera, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.7},
+            # big type on a projector: fewer loss ticks, so they do not run into each other
+            zaxis={"title": tr("fig.loss", lang), "nticks": 4 if projector else 0},
+            camera=camera, aspectmode="manual",
+            aspectratio=dict(zip("xyz", ASPECT[projector], strict=True)),
         )
     fig.update_layout(
         height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, font=_font(projector),
         showlegend=False, uirevision="lab",
     )
+    _title_font(fig, projector)
     return fig
 
 
@@ -114,6 +127,7 @@ def surface_maps(surf: ErrorSurfaces, *, projector: bool = False, height: int = 
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 50}, font=_font(projector),
         showlegend=False, uirevision="lab",
     )
+    _title_font(fig, projector)
     return fig
 
 

@@ -7,7 +7,11 @@ with thick lines. At 390x844 the figures stack, each scene at least 90% of the w
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 
 from .waiting import poll
 
@@ -36,6 +40,22 @@ def open_lab(browser, streamlit_server, wait_for_streamlit, viewport, query=""):
              lambda n: n >= 1, what=f"#{panel} drawn")
     wait_for_streamlit(page)
     return context, page, frame
+
+
+def ink_at_the_edges(page, frame, name: str) -> dict[str, int]:
+    """Dark pixels (text, lines) in the outer 3 px columns of a 3-D scene's canvas, with the
+    figure's SVG layers (colour bars, titles) hidden: a scene draws its axis titles and tick
+    labels on its own canvas, so what reaches its edge is cut off there."""
+    frame.evaluate("() => document.querySelectorAll('#plot svg')"
+                   ".forEach(s => { s.style.visibility = 'hidden'; })")
+    try:
+        box = frame.locator(f"#{name}").bounding_box()
+        shot = page.screenshot(clip={k: box[k] for k in ("x", "y", "width", "height")})
+    finally:
+        frame.evaluate("() => document.querySelectorAll('#plot svg')"
+                       ".forEach(s => { s.style.visibility = ''; })")
+    grey = np.asarray(Image.open(io.BytesIO(shot)).convert("L"))
+    return {"left": int((grey[:, :3] < 160).sum()), "right": int((grey[:, -3:] < 160).sum())}
 
 
 def inside(box: dict, viewport: dict) -> bool:
@@ -70,6 +90,10 @@ def test_projector_mode_fits_scenes_and_presets_in_the_viewport(
         assert min(boxes["scene"]["width"], boxes["scene2"]["width"]) > 0.35 * viewport["width"]
         drawn = frame.evaluate(SCENES)
         assert sorted(drawn["scenes"]) == ["scene", "scene2"]  # a path on each surface
+        # Nothing of either scene is cut at its canvas's edges (the "loss" axis title was,
+        # at 1024 px).
+        cut = {name: ink_at_the_edges(page, frame, name) for name in ("scene", "scene2")}
+        assert not any(sum(c.values()) for c in cut.values()), f"cut at a scene's edge: {cut}"
         assert drawn["font"] >= 20 and min(drawn["widths"]) >= 9  # big type, thick lines
     finally:
         context.close()

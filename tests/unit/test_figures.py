@@ -156,7 +156,13 @@ def test_surfaces_3d_layout_axes_camera_and_projector_mode(surf):
         assert tuple(scene.xaxis.range) == (-10, 10) and tuple(scene.yaxis.range) == (-10, 10)
         assert (scene.camera.eye.x, scene.camera.eye.y, scene.camera.eye.z) == (1.0, 2.0, 0.5)
     assert fig.layout.uirevision == "lab"
-    assert F.surfaces_3d(surf, projector=True).layout.font.size > fig.layout.font.size
+    big = F.surfaces_3d(surf, projector=True)
+    assert big.layout.font.size > fig.layout.font.size
+    # the subplot titles grow with the type (plotly's own are 16 whatever the font)
+    assert min(a.font.size for a in big.layout.annotations) > max(
+        a.font.size for a in fig.layout.annotations)
+    maps = (F.surface_maps(surf), F.surface_maps(surf, projector=True))
+    assert maps[1].layout.annotations[0].font.size > maps[0].layout.annotations[0].font.size
 
 
 def test_target_three_with_pinned_y3_draws_finite_surfaces():
