@@ -11,9 +11,10 @@ Measured on README's start (`deploy/serve.py`, which serves the path route), on 
   server's median of 3 visitors); bytes on the wire (HTTP encoded bytes, CDP
   Network.loadingFinished, plus websocket frames); copies of plotly.js loaded;
 - path-only moves with the figure frame's own controls (Start y1, learning rate, steps,
-  optimiser, Adam's beta1: the frame asks the path route and draws) and with the sidebar's
-  widgets (a rerun each), and surface moves (y3, range, target, resolution), with the
-  frame's controls (the route answers the new surfaces) and the sidebar's: key press (or
+  optimiser, Adam's beta1: the frame asks the path route and draws) and surface moves (y3,
+  range, target, resolution: the route answers the new surfaces), on README's start, where
+  they are the lab's only controls of these settings; and a few of the same on `streamlit
+  run` (no route: a rerun of the page each), for the comparison: key press (or
   the control's input event) -> the 3-D panel and the maps panel drawn with the new data
   (the frontend stamps each draw one animation frame after Plotly.react resolves); the
   floor: Plotly.react of the same panels, from the figure before the move to the figure
@@ -250,14 +251,10 @@ def move(page, frame, wire: Wire, keys, where=None) -> dict:
     return {"ms": took, "floor": floor, "ws": wire.ws, "http": wire.http}
 
 
-def focus(page, role: str, name: str | None) -> None:
-    if name is None:  # the radio button that is checked: the arrow keys move from it
-        page.get_by_role(role, checked=True).first.focus()
-    else:
-        page.get_by_role(role, name=name).first.focus()
-
-
-def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
+def lab_moves(browser, url: str, n: int, *, via_rerun: bool = False) -> dict[str, list[dict]]:
+    """Moves of the figure frame's own controls (README's start: drawn from the path route).
+    `via_rerun`: a server without the route (`streamlit run`), where the same controls go
+    through Streamlit's rerun; a few of them, for the comparison."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     wire = Wire(page)
@@ -266,18 +263,14 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     poll(lambda: frame.evaluate(STAMPS), lambda s: len(s) == 3 and all(x[1] for x in s),
          timeout_s=60, what="three panels")
     idle(page)
-    page.evaluate(KEYDOWN)
     frame.evaluate(KEYDOWN)
     results: dict[str, list[dict]] = {}
 
-    def run(label, role, name, keys_for, where=None):
+    def run(label, name, keys_for):
         samples = results.setdefault(label, [])
         for k in range(n):
-            if where is None:
-                focus(page, role, name)
-            else:
-                frame.locator(f"#control-{name}").focus()
-            samples.append(move(page, frame, wire, keys_for(k), where))
+            frame.locator(f"#control-{name}").focus()
+            samples.append(move(page, frame, wire, keys_for(k), frame))
             print(label, {k: round(v) for k, v in samples[-1].items() if v is not None},
                   flush=True)
 
@@ -285,40 +278,27 @@ def lab_moves(browser, url: str, n: int) -> dict[str, list[dict]]:
     # Path moves go one way, to values not seen before: Streamlit sends a message it has sent
     # before as a reference to its cache, which would flatter the bytes per move.
     right, left = (lambda k: ["ArrowRight"]), (lambda k: ["ArrowLeft"])  # noqa: E731
-    # The figure frame's own descent controls (the path route, when the server has it).
-    run("frame: Start y1", None, "y1", right, frame)
-    run("frame: learning rate", None, "lr", left, frame)
-    run("frame: steps", None, "steps", right, frame)
-    # Optimisers by the name both the frame and the sidebar show; the last one chosen is Adam.
-    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]
-    run("frame: optimiser", None, "opt", lambda k: lambda: frame.locator(
-        "#control-opt").select_option(label=choices[(k - n) % len(choices)]), frame)
-    run("frame: Adam β1", None, "beta1", left, frame)
-    # The same through the sidebar's widgets (a rerun of the page each).
-    run("path: Start y1", "slider", "Start y1", right)
-    run("path: learning rate", "slider", "Learning rate", right)
-    run("path: steps", "slider", "Steps", right)
-    # Optimiser: type the option's name and Enter.
-    run("path: optimiser", "combobox", "Optimiser",
-        lambda k: [*choices[(k - n) % len(choices)], "Enter"])
-    name = poll(lambda: [s for s in ("Momentum", "Adam β1", "RMSprop α (smoothing)")
-                         if page.get_by_role("slider", name=s).count()],
-                bool, what="a hyper-parameter slider")[0]
-    run(f"path: {name}", "slider", name, right)
-    # Surface moves with the figure's own controls (the route answers the new surfaces), then
-    # the same through the sidebar's widgets. y3: -1000 <-> 20 (one step of y3 far below
-    # the square draws the same surfaces: no redraw).
+    # y3: -1000 <-> 20 (one step of y3 far below the square draws the same surfaces).
     ends = lambda k: ["End" if k % 2 == 0 else "Home"]  # noqa: E731
-    run("surface (frame): y3", None, "y3", ends, frame)
-    run("surface (frame): range", None, "span", back_forth, frame)
-    run("surface (frame): target", None, "target", lambda k: lambda: frame.locator(
-        "#control-target").select_option(index=(k + 1) % 3), frame)
-    run("surface (frame): resolution", None, "res",
-        lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"], frame)
-    run("surface: y3", "slider", "Pinned logit y3", lambda k: ["End" if k % 2 == 0 else "Home"])
-    run("surface: range", "slider", "Logit range ±", back_forth)
-    run("surface: target", "radio", None, lambda k: ["ArrowRight"])
-    run("surface: resolution", "slider", "Grid points per axis",
+    if via_rerun:
+        run("rerun: Start y1", "y1", right)
+        run("rerun: learning rate", "lr", left)
+        run("surface (rerun): y3", "y3", ends)
+        run("surface (rerun): range", "span", back_forth)
+        context.close()
+        return results
+    run("frame: Start y1", "y1", right)
+    run("frame: learning rate", "lr", left)
+    run("frame: steps", "steps", right)
+    choices = ["SGD + momentum", "RMSprop", "Nesterov momentum", "Adam"]  # Adam last
+    run("frame: optimiser", "opt", lambda k: lambda: frame.locator(
+        "#control-opt").select_option(label=choices[(k - n) % len(choices)]))
+    run("frame: Adam β1", "beta1", left)
+    run("surface (frame): y3", "y3", ends)
+    run("surface (frame): range", "span", back_forth)
+    run("surface (frame): target", "target", lambda k: lambda: frame.locator(
+        "#control-target").select_option(index=(k + 1) % 3))
+    run("surface (frame): resolution", "res",
         lambda k: ["ArrowLeft" if k % 2 == 0 else "ArrowRight"])
     context.close()
     return results
@@ -431,7 +411,7 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         return summarize([x for label, samples in moves.items() if label.startswith(prefix)
                           for x in samples])
 
-    f, p, s = group("frame:"), group("path:"), group("surface:")
+    f, p, s = group("frame:"), group("rerun:"), group("surface (rerun):")
     fs = group("surface (frame):")
     ref = statistics.median(reference)
     lines += [
@@ -441,21 +421,21 @@ def report(fresh_production: dict, fresh: dict, warm: dict, moves: dict, referen
         f"floor** (target <= 80); per move **{(f['ws'] + f['http']) / 1e3:.1f} kB** on the "
         f"wire (the path route {f['http'] / 1e3:.1f} kB, then Streamlit's rerun "
         f"{f['ws'] / 1e3:.1f} kB on the websocket; max {f['ws_max'] / 1e3:.1f}; target <= 30).",
-        f"- Path-only moves with the sidebar's widgets (a rerun each), all together "
-        f"(n = {p['n']}): median {p['ms']:.0f} ms, floor {p['floor']:.0f} ms, "
+        f"- The same controls on `streamlit run` (no path route: a rerun of the page each), "
+        f"path moves (n = {p['n']}): median {p['ms']:.0f} ms, floor {p['floor']:.0f} ms, "
         f"**{p['above']:.0f} ms above the floor**, {p['ws'] / 1e3:.1f} kB on the websocket "
         f"(max {p['ws_max'] / 1e3:.1f}).",
         f"- Surface moves with the figure's own controls, all together (n = {fs['n']}): "
         f"median {fs['ms']:.0f} ms, floor {fs['floor']:.0f} ms, **{fs['above']:.0f} ms above "
         f"the floor** (target <= 150), {(fs['ws'] + fs['http']) / 1e3:.1f} kB on the wire "
         f"(the route {fs['http'] / 1e3:.1f} kB, the rerun {fs['ws'] / 1e3:.1f} kB).",
-        f"- Surface moves with the sidebar's widgets (a rerun each), all together "
-        f"(n = {s['n']}): median {s['ms']:.0f} ms, floor {s['floor']:.0f} ms, "
+        f"- Surface moves on `streamlit run` (a rerun each; n = {s['n']}): median "
+        f"{s['ms']:.0f} ms, floor {s['floor']:.0f} ms, "
         f"**{s['above']:.0f} ms above the floor**, {s['ws'] / 1e3:.0f} kB on the websocket.",
         f"- Reference app (two cached 101x101 surfaces and one path with `st.plotly_chart`): "
         f"median **{ref:.0f} ms** per slider move (n = {len(reference)}); the lab's path-only "
         f"move is **{ref / f['ms']:.1f}x** faster with the figure's controls, "
-        f"{ref / p['ms']:.1f}x with the sidebar's.",
+        f"{ref / p['ms']:.1f}x through the rerun.",
         f"- First 3-D figure for a new visitor, on screen as the frame's still sketch / as "
         f"Plotly's interactive figure: **{seconds(warm['sketch_ms'])} s** / "
         f"**{seconds(warm['first_ms'])} s** on a warm server (README's start; median of "
@@ -490,6 +470,7 @@ def main() -> None:
             moves = lab_moves(browser, url, args.moves)
         with server("app.py") as url:
             fresh = first_visit(browser, url)
+            moves.update(lab_moves(browser, url, args.moves, via_rerun=True))
         with server("bench/reference_browser_app.py") as url:
             reference_first_visit(browser, url)  # the server's first run fills its caches
             reference_first = statistics.median(

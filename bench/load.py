@@ -1,10 +1,12 @@
 """Simulated students over Streamlit's real websocket protocol (run by hand, not by the tests).
 
 Each student is a `deploy.student.Tab`: it opens the error-surface lab (the page's first run
-with its query), then every few seconds (with jitter) moves the "Start y1" slider and now and
-then presses a preset; trainers open the MNIST page, pick the deeper MLP for 50 epochs and
-press Train, and keep polling as the browser's fragment timers do. Everything runs against
-127.0.0.1 only, bounded in students and seconds.
+with its query), then every few seconds (with jitter) moves the figure frame's "Start y1"
+slider as the browser does on README's start (the path route's answer, then the rerun that
+brings the page up to date) and now and then presses a preset; trainers open the MNIST
+page, pick the deeper MLP for 50 epochs and press Train, and keep polling as the browser's
+fragment timers do. Everything runs against 127.0.0.1 only, bounded in students and
+seconds.
 
     python bench/load.py --students 40 --trainers 2                # one server it starts
     python bench/load.py --replicas 2 --students 100               # 2 replicas behind nginx
@@ -44,7 +46,6 @@ from common import cpu_model, write_block  # noqa: E402 - bench/ is on sys.path 
 from deploy.cluster import Cluster  # noqa: E402
 from deploy.student import (  # noqa: E402
     PRESETS,
-    SLIDER,
     TRAIN,
     Dropped,
     Tab,
@@ -65,6 +66,7 @@ class Stats:
 
     opens: list = field(default_factory=list)  # seconds per page open
     moves: list = field(default_factory=list)  # seconds per slider rerun
+    routes: list = field(default_factory=list)  # seconds per path-route answer (the drawing)
     presets: list = field(default_factory=list)  # seconds per preset rerun
     move_bytes: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # "where: text"
@@ -92,10 +94,11 @@ async def lab_student(url: str, deadline: float, stats: Stats, rng: random.Rando
                 stats.presets.append(run.seconds)
                 stats.count_errors("preset", run)
             else:
-                tab.set_slider(SLIDER, rng.choice([x / 2 for x in range(-19, -9)]))
-                run = await tab.rerun(timeout=RUN_TIMEOUT_S)
+                answer, run = await tab.move_frame(
+                    {"y1": rng.choice([x / 2 for x in range(-19, -9)])}, timeout=RUN_TIMEOUT_S)
+                stats.routes.append(answer.seconds)
                 stats.moves.append(run.seconds)
-                stats.move_bytes.append(run.bytes)
+                stats.move_bytes.append(answer.bytes + run.bytes)
                 stats.count_errors("move", run)
             await asyncio.sleep(max(0.0, min(deadline - time.monotonic(),
                                              move_every * rng.uniform(0.75, 1.25))))
@@ -241,6 +244,7 @@ def run_load(url: str, pids: list[int], *, students: int, trainers: int = 0,
         "students": students, "trainers": trainers, "duration_s": duration,
         "move_every_s": move_every,
         "open": summary(stats.opens), "move": summary(stats.moves),
+        "route": summary(stats.routes),
         "preset": summary(stats.presets),
         "bytes_per_move": round(statistics.mean(stats.move_bytes)) if stats.move_bytes else None,
         "errors": len(stats.errors), "error_samples": stats.errors[:3],
@@ -375,16 +379,17 @@ def report(result: dict, load_before: tuple) -> str:
         "shares 2 cores between the servers and 10-120 simulated students.",
         "",
         "| run | replicas | students | training | open p50 / p95 (ms) | move p50 / p95 / max "
-        "(ms) | errors | dropped | kB per move | server CPU | students' CPU | server RSS max "
-        "(MB) | load avg after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "(ms) | route p50 / p95 (ms) | errors | dropped | kB per move | server CPU | "
+        "students' CPU | server RSS max (MB) | load avg after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
         kb = "" if r["bytes_per_move"] is None else f"{r['bytes_per_move'] / 1000:.0f}"
         lines.append(
             f"| {r['label']} | {r['replicas']} | {r['students']} | {r['trainers']} | "
             f"{r['open']['p50_ms']} / {r['open']['p95_ms']} | {r['move']['p50_ms']} / "
-            f"{r['move']['p95_ms']} / {r['move']['max_ms']} | {r['errors']} | {r['dropped']} | "
+            f"{r['move']['p95_ms']} / {r['move']['max_ms']} | "
+            f"{r['route']['p50_ms']} / {r['route']['p95_ms']} | {r['errors']} | {r['dropped']} | "
             f"{kb} | {r['cpu_percent']:.0f} % | {r.get('client_cpu_percent', 0):.0f} % | "
             f"{r['rss_mb_max']:.0f} | {r.get('load_avg_1min_end', '')} |")
     effect = result["effect"]

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
+import json
 import time
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
@@ -35,6 +37,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 XSRF_COOKIE = "_streamlit_xsrf"
+FIGURES = "lab_components.plotly_view.plotly_view"  # the lab's figure frame (component name)
+PATHS = "/api/lab/paths"  # the path route its controls ask (lab_components.lab_api)
 FULL_RUN_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 
@@ -52,6 +56,15 @@ class Run:
     exceptions: list[str]  # Exception elements (Streamlit's error boxes) drawn in the run
     errors: list[str]  # st.error alerts drawn in the run
     warnings: list[str]  # st.warning alerts drawn in the run
+
+
+@dataclass
+class Answer:
+    """The path route's answer to one move of the figure frame's controls."""
+
+    seconds: float
+    bytes: int  # on the wire (gzipped)
+    payload: dict
 
 
 @dataclass
@@ -101,6 +114,8 @@ class Tab:
         self._values: dict[str, WidgetState] = {}  # widget id -> the value this tab holds
         self._cache: set[str] = set()  # hashes of cacheable messages received
         self._cached_types: dict[str, object] = {}  # hash -> Element (small ones kept)
+        self._frame_moves = 0
+        self._frame_bases: set[str] = set()  # digests of the surfaces the figure frame holds
         self._waiters: list[_Waiter] = []
         self._auto: dict[str, asyncio.Task] = {}  # fragment id -> its auto-rerun timer
         self._ws = None
@@ -206,6 +221,57 @@ class Tab:
     def press(self, label: str) -> WidgetState:
         """A one-shot trigger for the button `label`, to pass to rerun(triggers=...)."""
         return WidgetState(id=self.widget("button", label).id, trigger_value=True)
+
+    # -- the lab's figure frame (its own controls, on README's start) ------------------------
+
+    def frame_id(self) -> str:
+        """The widget id of the lab's figure frame."""
+        for element in self.elements.values():
+            if (element.WhichOneof("type") == "component_instance"
+                    and element.component_instance.component_name == FIGURES):
+                return element.component_instance.id
+        raise KeyError("no figure frame on the page")
+
+    async def ask_paths(self, values: dict, timeout: float = 30.0) -> Answer:
+        """What the frame does first when its controls move: GET the path route for the page's
+        setting with `values`, naming the surfaces it holds (`have`). Blocking I/O in a
+        thread."""
+        query = {**dict(p.split("=", 1) for p in self.query.split("&") if "=" in p),
+                 **{k: str(v) for k, v in values.items()}, "lang": "en",
+                 "have": ",".join(sorted(self._frame_bases))}
+        started = time.perf_counter()
+        status, headers, _, body = await asyncio.to_thread(
+            http_get, f"{self.base_url}{PATHS}?{urlencode(query)}", self.cookies, timeout)
+        seconds = time.perf_counter() - started
+        text = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+        payload = json.loads(text)
+        if status != 200 or "panels" not in payload:
+            raise Dropped(f"the path route answered {status}: {payload.get('error')}")
+        self._frame_bases.update(payload["blobs"])
+        return Answer(seconds, len(body), payload)
+
+    def report_frame_move(self, values: dict, answer: Answer | None = None) -> str:
+        """Then the frame tells Python (its component value, held for every rerun from now
+        on): the controls' values, and the figures and surfaces it shows when it drew the
+        route's `answer` (the rerun then sends neither again)."""
+        self._frame_moves += 1
+        panels = answer.payload["panels"] if answer else []
+        value = {"cameras": None, "missing": [], "seq": self._frame_moves, "click": None,
+                 "figures": [p["digest"] for p in panels] or None,
+                 "bases": [p["base"] for p in panels] or None,
+                 "controls": {"frame": f"tab-{id(self)}", "seq": self._frame_moves,
+                              "values": dict(values)}}
+        state = WidgetState(id=self.frame_id(), json_value=json.dumps(value))
+        self._values[state.id] = state
+        return state.id
+
+    async def move_frame(self, values: dict, timeout: float = 60.0) -> tuple[Answer, Run]:
+        """A move of the figure frame's own controls, as the browser makes it: the route's
+        answer (what the student sees drawn), then the rerun that brings the page up to
+        date."""
+        answer = await self.ask_paths(values, timeout=timeout)
+        self.report_frame_move(values, answer)
+        return answer, await self.rerun(timeout=timeout)
 
     # -- runs ---------------------------------------------------------------------------
 
@@ -321,6 +387,9 @@ class Tab:
     def _element(self, path: tuple, element) -> None:
         self.elements[path] = element
         kind = element.WhichOneof("type")
+        if kind == "component_instance" and element.component_instance.json_args:
+            args = json.loads(element.component_instance.json_args)
+            self._frame_bases.update(args.get("blobs", {}) if isinstance(args, dict) else ())
         for waiter in self._waiters:
             if kind == "exception":
                 waiter.exceptions.append(f"{element.exception.type}: {element.exception.message}")
@@ -351,6 +420,7 @@ def _light(element):
     light = Element()
     if kind == "component_instance":
         light.component_instance.id = element.component_instance.id
+        light.component_instance.component_name = element.component_instance.component_name
     elif kind == "plotly_chart":
         light.plotly_chart.id = element.plotly_chart.id
     else:
@@ -360,7 +430,6 @@ def _light(element):
 
 # -- what a student does on this app (labels in English, the default language) -------------
 
-SLIDER = "Start y1"  # the lab's path slider
 PRESETS = ("The slide", "Adam rescues MSE", "Unpin y3")
 TRAIN = "Train"
 QUEUED = "Waiting for a free training slot"

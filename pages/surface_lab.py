@@ -52,13 +52,22 @@ if not projector:
     st.caption(t("lab.caption"))
 state.preset_buttons()
 
+# Where the route serves the frame's controls (README's start), they are the only controls
+# of the surfaces and the descent: a move there is drawn without a rerun, a sidebar widget's
+# would wait for one. Without the route (`streamlit run`) both rerun, and the sidebar keeps
+# them too.
+route = lab_api.served_at()
 shown_hyper = tuple(HYPER_DEFAULTS[st.session_state[state.key("opt")]])
 groups = {
     "lab.group.surface": ("target", "y3", "span", "res"),
     "lab.group.descent": ("y1", "y2", "opt", "lr", "steps", *shown_hyper),
     "lab.group.display": ("thr", "projector"),
 }
+if route:
+    groups = {"lab.group.display": groups["lab.group.display"]}
 with st.sidebar:
+    if route:
+        st.caption(t("lab.controls_in_frame"))
     for title, names in groups.items():
         st.subheader(t(title))
         for name in names:
@@ -73,7 +82,7 @@ s = settings
 figs = lab_figures(s, lang)
 camera_in = {"scene": {"eye": dict(zip("xyz", s.cam, strict=True))}} if s.cam else None
 # One frame, one plotly.js: the 3-D view, its controls, the maps and the curves.
-controls = Controls(control_specs(s, lang), S.TABLE.to_query(s), api=lab_api.served_at(),
+controls = Controls(control_specs(s, lang), S.TABLE.to_query(s), api=route,
                     lang=lang, large=s.projector)
 camera_out = plotly_panels(figs.panels, key=FIGURES, camera=camera_in, controls=controls)
 

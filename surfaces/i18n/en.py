@@ -34,6 +34,7 @@ STRINGS: dict[str, str] = {
     "lab.group.surface": "Surface",
     "lab.group.descent": "Descent",
     "lab.group.display": "Display",
+    "lab.controls_in_frame": "The start, the optimiser and the surfaces are set with the sliders under the 3-D view.",
     "lab.class": "class {c}",
     "lab.field.target": "Target class",
     "lab.field.target.help": "The one-hot label ŷ: class 1 is [1, 0, 0].",

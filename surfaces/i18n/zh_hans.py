@@ -33,6 +33,7 @@ STRINGS: dict[str, str] = {
     "lab.group.surface": "曲面",
     "lab.group.descent": "下降",
     "lab.group.display": "显示",
+    "lab.controls_in_frame": "起点、优化器和曲面用 3D 图下方的滑块设置。",
     "lab.class": "第 {c} 类",
     "lab.field.target": "目标类别",
     "lab.field.target.help": "one-hot 标签 ŷ：第 1 类是 [1, 0, 0]。",

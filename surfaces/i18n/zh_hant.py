@@ -33,6 +33,7 @@ STRINGS: dict[str, str] = {
     "lab.group.surface": "曲面",
     "lab.group.descent": "下降",
     "lab.group.display": "顯示",
+    "lab.controls_in_frame": "起點、優化器和曲面用 3D 圖下方的滑塊設定。",
     "lab.class": "第 {c} 類",
     "lab.field.target": "目標類別",
     "lab.field.target.help": "one-hot 標籤 ŷ：第 1 類是 [1, 0, 0]。",

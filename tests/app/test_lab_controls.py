@@ -158,6 +158,50 @@ def test_a_move_of_the_frames_controls_moves_the_sidebar_the_link_and_the_table(
     assert url(at)["y1"] == "2.5"
 
 
+@pytest.fixture
+def route_served(monkeypatch):
+    """As on README's start: this process serves the path route."""
+    monkeypatch.setattr(lab_api, "_SERVED", [lab_api.PATH])
+
+
+SIDEBAR_WIDGETS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input")
+
+
+def sidebar_keys(at: AppTest) -> set[str]:
+    return {w.key for kind in SIDEBAR_WIDGETS for w in getattr(at.sidebar, kind)
+            if w.key and w.key.startswith("lab_w_")}
+
+
+def test_where_the_route_serves_the_frames_controls_they_are_the_only_ones(route_served):
+    """No second, slower slider for a setting: the sidebar keeps the display settings and
+    says where the others are; the frame's moves, the presets and the link still set every
+    field."""
+    at = run({"y1": "-6", "opt": "adam", "span": "12"})
+    assert sidebar_keys(at) == {"lab_w_thr", "lab_w_projector"}
+    assert any("3-D" in c.value for c in at.sidebar.caption)
+    args = component_args(at)[0]["controls"]
+    assert args["api"] == lab_api.PATH
+    values = {f["name"]: f["value"] for f in args["fields"]}
+    assert (values["y1"], values["opt"], values["span"]) == (-6.0, "adam", 12.0)
+
+    report(at, {"y1": -3, "beta1": 0.5, "res": 101}, seq=1)
+    assert {k: url(at)[k] for k in ("y1", "opt", "beta1", "span", "res")} == {
+        "y1": "-3", "opt": "adam", "beta1": "0.5", "span": "12", "res": "101"}
+    at.sidebar.select_slider(key="lab_w_thr").set_value(0.5).run()  # a sidebar move after
+    assert (url(at)["thr"], url(at)["y1"], url(at)["beta1"]) == ("0.5", "-3", "0.5")
+    at.button(key="lab_preset_adam").click().run()
+    assert url(at)["opt"] == "adam" and url(at)["y1"] != "-3"
+
+    report(at, {"y1": "abc", "steps": 10**9}, seq=2)  # hostile: fixed, said in one line
+    assert len(at.warning) == 1 and "y1" in at.warning[0].value
+    assert url(at)["steps"] == "2000"
+
+
+def test_without_the_route_the_sidebar_has_every_control():
+    assert {"lab_w_y1", "lab_w_opt", "lab_w_span", "lab_w_target", "lab_w_thr"} <= (
+        sidebar_keys(run()))
+
+
 def test_hostile_values_from_the_frame_are_fixed_and_reported_in_one_line():
     at = report(run(), {"y1": "abc", "opt": "evil", "steps": 10**9, "span": 1e6,
                         "thr": 0.5, "nonsense": 1}, seq=1)

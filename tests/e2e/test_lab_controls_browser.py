@@ -81,12 +81,15 @@ def test_on_readmes_start_a_surface_move_is_drawn_from_the_route_with_its_new_su
     new = frame.evaluate("() => window.plotlyView.panels.map(p => p.base)")
     assert new[0] != bases[0] and new[1] != bases[1] and new[2] == bases[2]
     assert drawn(frame)["renders"] == renders + 1
-    # Streamlit follows: the link and the sidebar's slider; its rerun draws nothing again.
+    # Streamlit follows: the link; its rerun draws nothing again, and the control keeps its
+    # value. The frame's controls are the only ones: the sidebar has no second slider.
     poll(lambda: query(page).get("span"), lambda v: v == "11", what="span=11 in the URL")
     wait_until_idle(page, 30)
     page.wait_for_timeout(500)
-    slider = page.get_by_role("slider", name="Logit range ±")
-    assert slider.input_value() == "11"
+    assert frame.locator("#control-span").input_value() == "11"
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("slider").count() == 1  # the loss threshold
+    assert sidebar.get_by_role("slider", name="Logit range ±").count() == 0
     assert drawn(frame)["renders"] == renders + 1, "the rerun drew the same figures again"
     assert camera(frame) == cam
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -29,7 +29,7 @@ async def _open(url: str, cookies: dict | None = None) -> Tab:
     tab = Tab(url, cookies=cookies)
     run = await tab.open()
     assert run.exceptions == [] and run.errors == []
-    assert tab.widget("slider", "Start y1")  # the lab, drawn through the proxy
+    assert tab.frame_id()  # the lab, drawn through the proxy
     return tab
 
 
@@ -101,8 +101,7 @@ def test_a_restarted_replica_gives_a_reconnecting_tab_a_working_page(cluster):
         await asyncio.to_thread(cluster.restart_replica, index)
         closed = await tab.wait_closed(10)  # the old process is gone, and its session
         back = await _open(cluster.url, cookies=tab.cookies)
-        back.set_slider("Start y1", -7.0)
-        run = await back.rerun()
+        _, run = await back.move_frame({"y1": -7.0})
         await back.close()
         return index, closed, back, run
 

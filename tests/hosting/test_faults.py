@@ -21,12 +21,11 @@ pytestmark = pytest.mark.hosting
 
 
 async def _working(url: str) -> None:
-    """A fresh tab opens the lab and moves a slider without an error."""
+    """A fresh tab opens the lab and moves a slider (the figure frame's) without an error."""
     tab = Tab(url)
     run = await tab.open()
     assert run.exceptions == [] and run.errors == []
-    tab.set_slider("Start y1", -7.5)
-    run = await tab.rerun()
+    _, run = await tab.move_frame({"y1": -7.5})
     assert run.exceptions == [] and run.errors == []
     assert parse_qs(tab.query)["y1"] == ["-7.5"]
     await tab.close()
@@ -61,8 +60,8 @@ def test_a_malformed_message_closes_that_connection_only(prod, payload, code):
     {"trigger_value": True},
 ])
 def test_a_widget_value_the_slider_cannot_take_is_dropped_and_said(prod, value):
-    async def scenario():
-        tab = Tab(prod.url)
+    async def scenario():  # the simplex page: its start point is a Streamlit slider
+        tab = Tab(prod.url, path="triangle")
         await tab.open()
         tab.set_slider("Start y1", -6.5)
         await tab.rerun()
@@ -80,7 +79,7 @@ def test_a_widget_value_the_slider_cannot_take_is_dropped_and_said(prod, value):
 
 def test_a_rerun_flood_from_one_client_does_not_stop_the_others(prod):
     async def scenario():
-        flood = Tab(prod.url)
+        flood = Tab(prod.url, path="triangle")
         await flood.open()
         slider = flood.widget("slider", "Start y1").id
         for i in range(300):  # as fast as the socket takes them, never waiting for a run

@@ -146,8 +146,7 @@ def test_an_oversized_message_closes_that_connection_only(prod):
         await other.open()
         await hostile.send_raw(b"\x00" * 2_000_000)  # over server.maxWidgetStateSize (1 MB)
         code = await hostile.wait_closed(10)
-        other.set_slider("Start y1", -6.0)
-        run = await other.rerun()
+        _, run = await other.move_frame({"y1": -6.0})
         await other.close()
         return code, run
 
