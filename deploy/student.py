@@ -27,7 +27,7 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
@@ -236,8 +236,8 @@ class Tab:
         """What the frame does first when its controls move: GET the path route for the page's
         setting with `values`, naming the surfaces it holds (`have`). Blocking I/O in a
         thread."""
-        query = {**dict(p.split("=", 1) for p in self.query.split("&") if "=" in p),
-                 **{k: str(v) for k, v in values.items()}, "lang": "en",
+        query = {**dict(parse_qsl(self.query)), **{k: str(v) for k, v in values.items()},
+                 "lang": "en",
                  "have": ",".join(sorted(self._frame_bases))}
         started = time.perf_counter()
         status, headers, _, body = await asyncio.to_thread(
@@ -387,9 +387,9 @@ class Tab:
     def _element(self, path: tuple, element) -> None:
         self.elements[path] = element
         kind = element.WhichOneof("type")
-        if kind == "component_instance" and element.component_instance.json_args:
-            args = json.loads(element.component_instance.json_args)
-            self._frame_bases.update(args.get("blobs", {}) if isinstance(args, dict) else ())
+        frame = element.component_instance if kind == "component_instance" else None
+        if frame is not None and frame.component_name == FIGURES and frame.json_args:
+            self._frame_bases.update(json.loads(frame.json_args).get("blobs", {}))
         for waiter in self._waiters:
             if kind == "exception":
                 waiter.exceptions.append(f"{element.exception.type}: {element.exception.message}")
