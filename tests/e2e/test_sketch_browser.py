@@ -168,13 +168,15 @@ SAMPLE = """({figure, width, height, points}) => {
 }"""
 
 
-def test_the_sketch_colours_a_surface_by_its_colorscale(sketch_page):
+@pytest.mark.parametrize("given_range", [True, False], ids=["cmin-cmax", "z-own-range"])
+def test_the_sketch_colours_a_surface_by_its_colorscale(sketch_page, given_range):
     x = np.linspace(0.0, 1.0, 21)
     y = np.linspace(0.0, 1.0, 21)
     z = np.repeat(x[None, :], len(y), axis=0)  # z = x: the colour runs along x
     scale = [[0.0, "rgb(0,0,255)"], [0.5, "rgb(0,255,0)"], [1.0, "rgb(255,0,0)"]]
-    fig = go.Figure(go.Surface(x=x, y=y, z=z, colorscale=scale, cmin=0, cmax=1,
-                               showscale=False))
+    # without cmin and cmax the colour range is z's own, 0 to 1 here: the same colours
+    fig = go.Figure(go.Surface(x=x, y=y, z=z, colorscale=scale, showscale=False,
+                               **({"cmin": 0, "cmax": 1} if given_range else {})))
     fig.update_layout(scene_camera={"eye": {"x": 0.2, "y": -1.2, "z": 2.0}},
                       margin={"l": 0, "r": 0, "t": 0, "b": 0})
     # the middle of quads (on the sketch's own grid: every point at 21 points a side); a

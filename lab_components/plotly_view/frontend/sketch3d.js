@@ -279,14 +279,18 @@
     ix.push(nx - 1);
     for (var j = 0; j < ny - 1; j += step) iy.push(j);
     iy.push(ny - 1);
-    var lo = Infinity;
-    var hi = -Infinity;
-    eachNumber(z, function (v) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    });
-    var cmin = isFinite(t.cmin) ? t.cmin : lo;
-    var cmax = isFinite(t.cmax) ? t.cmax : hi;
+    var cmin = t.cmin;
+    var cmax = t.cmax;
+    if (!isFinite(cmin) || !isFinite(cmax)) { // the colour range is z's own: scan z for it
+      var lo = Infinity;
+      var hi = -Infinity;
+      eachNumber(z, function (v) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      });
+      cmin = isFinite(cmin) ? cmin : lo;
+      cmax = isFinite(cmax) ? cmax : hi;
+    }
     var color = colorscale(t.colorscale, cmin, cmax);
     if (t.reversescale) {
       var forward = color;
