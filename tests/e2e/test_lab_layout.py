@@ -117,3 +117,31 @@ def test_narrow_screen_stacks_the_figures(browser, streamlit_server, wait_for_st
         assert min(maps) >= 0.6 * viewport["width"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_3d_scenes_are_drawn_at_the_screens_pixel_ratio(browser, streamlit_server,
+                                                        wait_for_streamlit, scale):
+    """A 3-D scene's canvas has the screen's pixels, no more: Plotly's default drew it at
+    twice a 1x screen's (four times the pixels to fill, without a GPU all in software)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                  device_scale_factor=scale)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(streamlit_server(APP))
+        wait_for_streamlit(page, timeout_s=60)
+        page.locator(FRAME).first.wait_for()
+        frame = page.locator(FRAME).first.element_handle().content_frame()
+        poll(lambda: int(frame.locator("#plot").get_attribute("data-render-count") or 0),
+             lambda n: n >= 1, what="the 3-D view drawn")
+        sizes = frame.evaluate("""() => ["scene", "scene2"].map(id => {
+            const canvas = document.querySelector(`#${id} canvas`);
+            const box = canvas.getBoundingClientRect();
+            return {id, pixels: [canvas.width, canvas.height], css: [box.width, box.height]};
+        })""")
+        for size in sizes:
+            want = [round(c * scale) for c in size["css"]]
+            assert all(abs(p - w) <= 1 for p, w in zip(size["pixels"], want, strict=True)), size
+    finally:
+        context.close()

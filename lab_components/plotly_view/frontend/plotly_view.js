@@ -49,7 +49,13 @@
   var GL3D = {
     surface: 1, scatter3d: 1, mesh3d: 1, cone: 1, streamtube: 1, volume: 1, isosurface: 1,
   };
-  var CONFIG = { responsive: true, displaylogo: false };
+  // Plotly draws a 3-D scene at twice the screen's pixels unless told (plotGlPixelRatio's
+  // default is 2, whatever the screen): on a screen of one pixel per CSS pixel (projectors,
+  // most monitors) that is four times the pixels to fill, and without a GPU (WebGL in
+  // software) the first 3-D figure came about 0.25 s later for it (docs/benchmarks.md).
+  // Drawn at the screen's own ratio, a scene is as sharp as the screen shows it.
+  var GL_PIXEL_RATIO = Math.min(2, Math.max(1, window.devicePixelRatio || 1));
+  var CONFIG = { responsive: true, displaylogo: false, plotGlPixelRatio: GL_PIXEL_RATIO };
 
   // Tells this frame's clicks from an earlier frame's (a page switch makes a new frame).
   var FRAME_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
