@@ -27,8 +27,8 @@ SCENES = """() => {
 }"""
 
 
-def open_lab(browser, streamlit_server, wait_for_streamlit, viewport, query=""):
-    context = browser.new_context(viewport=viewport)
+def open_lab(browser, streamlit_server, wait_for_streamlit, viewport, query="", scale=1):
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(streamlit_server(APP, query=query))
@@ -124,17 +124,9 @@ def test_3d_scenes_are_drawn_at_the_screens_pixel_ratio(browser, streamlit_serve
                                                         wait_for_streamlit, scale):
     """A 3-D scene's canvas has the screen's pixels, no more: Plotly's default drew it at
     twice a 1x screen's (four times the pixels to fill, without a GPU all in software)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                  device_scale_factor=scale)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, _, frame = open_lab(browser, streamlit_server, wait_for_streamlit,
+                                 {"width": 1280, "height": 800}, scale=scale)
     try:
-        page.goto(streamlit_server(APP))
-        wait_for_streamlit(page, timeout_s=60)
-        page.locator(FRAME).first.wait_for()
-        frame = page.locator(FRAME).first.element_handle().content_frame()
-        poll(lambda: int(frame.locator("#plot").get_attribute("data-render-count") or 0),
-             lambda n: n >= 1, what="the 3-D view drawn")
         sizes = frame.evaluate("""() => ["scene", "scene2"].map(id => {
             const canvas = document.querySelector(`#${id} canvas`);
             const box = canvas.getBoundingClientRect();
