@@ -39,6 +39,9 @@ from surfaces.activity import PAGE_RUNS
 __all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tab's icon, served by the app: a Material icon as page_icon is an SVG that each browser
+# fetches from fonts.gstatic.com, which a lecture hall's network (or China's) may not reach.
+ICON = Path(__file__).with_name("icon.png").read_bytes()
 LOG = logging.getLogger("loss_surface_lab")
 
 
@@ -96,7 +99,7 @@ _PAGE_TEMPLATES: dict[tuple[str, str], dict[str, st.Page]] = {}
 def run_app() -> None:
     """Register the pages and run the chosen one, errors turned into a sentence."""
     widget_guard.install()  # client values a widget cannot take are dropped, not raised
-    st.set_page_config(page_title=t("app.name"), page_icon=":material/landscape:",
+    st.set_page_config(page_title=t("app.name"), page_icon=ICON,
                        layout="wide")
     page = st.navigation(list(_st_pages().values()))
     picker()

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import wait_until_idle
-from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
+from tests.hosting.conftest import (
+    ROOT,
+    serve,  # noqa: F401 - the production start, as a fixture
+)
 from tests.hosting.test_serve import RAISES
 
 pytestmark = [pytest.mark.hosting, pytest.mark.e2e]
@@ -47,3 +50,24 @@ def test_a_deep_link_as_the_first_request_opens_its_page_with_no_detour(serve, p
     page.wait_for_timeout(1500)
     assert page.locator('[role="dialog"]').count() == 0
     assert "MNIST" in title.inner_text()
+
+
+def test_a_visitor_s_browser_asks_no_other_host(serve, page):  # noqa: F811
+    """A lecture hall's network may reach nothing but the server (or not Google: the course is
+    taught in China). Every page's first visit loads from the server alone: the tab's icon
+    was a Material icon fetched from fonts.gstatic.com."""
+    server = serve()
+    elsewhere = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if not request.url.startswith((server.url, "data:", "blob:", "about:")) else None)
+    for path in ("/", "/mnist", "/escape", "/anatomy", "/triangle", "/one-weight", "/rates"):
+        page.goto(server.url + path + "?lang=zh_hans")
+        page.locator("h1").first.wait_for(timeout=60_000)
+        wait_until_idle(page, 60)
+    assert not elsewhere, elsewhere
+    # The tab still has the lab's icon, from the server.
+    icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert icon.startswith(server.url + "/media/"), icon
+    answer = page.request.get(icon)
+    assert answer.ok and answer.headers["content-type"] == "image/png"
+    assert answer.body() == (ROOT / "lab_components" / "icon.png").read_bytes()
