@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from surfaces.i18n import DEFAULT, LANGUAGES, negotiate, tr
+from surfaces.i18n import DEFAULT, LANGUAGES, from_link, negotiate, tr
 
 __all__ = ["current", "picker", "t", "url_param"]
 
@@ -16,8 +16,8 @@ CHOSEN = "lang_chosen"  # session state: True once the link or the visitor named
 def current() -> str:
     """This tab's language code (a key of surfaces.i18n.LANGUAGES)."""
     if KEY not in st.session_state:
-        asked = st.query_params.get("lang")
-        if asked in LANGUAGES:
+        asked = from_link(st.query_params.get("lang"))
+        if asked:
             st.session_state[KEY], st.session_state[CHOSEN] = asked, True
         else:
             try:

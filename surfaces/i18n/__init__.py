@@ -18,7 +18,7 @@ import string
 
 from surfaces.i18n import en, zh_hans, zh_hant
 
-__all__ = ["DEFAULT", "LANGUAGES", "TABLES", "negotiate", "placeholders", "tr"]
+__all__ = ["DEFAULT", "LANGUAGES", "TABLES", "from_link", "negotiate", "placeholders", "tr"]
 
 DEFAULT = "en"
 # code -> the language's name in itself (what the picker shows)
@@ -58,6 +58,20 @@ def negotiate(locale: str | None) -> str:
     if "hant" in parts or any(p in _HANT_REGIONS for p in parts[1:]):
         return "zh-Hant"
     return "zh-Hans"
+
+
+def from_link(value: object) -> str | None:
+    """A link's `lang=` -> a LANGUAGES code, or None when it names no language we have.
+
+    Besides the codes themselves, a hand-written link may say `zh`, `zh-CN`, `zh_TW`,
+    `zh_hans` or `EN`: any tag of English or Chinese is read as a browser's would be."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value in LANGUAGES:
+        return value
+    if value.replace("_", "-").lower().split("-")[0] not in ("en", "zh"):
+        return None
+    return negotiate(value)
 
 
 def placeholders(text: str) -> set[str]:

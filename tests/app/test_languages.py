@@ -124,6 +124,15 @@ def test_the_lab_speaks_the_language_the_link_names():
     assert hans.query_params["lang"] in ("zh-Hans", ["zh-Hans"])
 
 
+def test_a_hand_written_language_tag_in_the_link_works_and_the_link_gets_the_code():
+    for asked in ("zh_hans", "zh-CN", "zh"):
+        at = run_page("pages/surface_lab.py", {"lang": asked})
+        assert at.title[0].value == "误差曲面实验：均方误差与交叉熵", asked
+        assert at.query_params["lang"] in ("zh-Hans", ["zh-Hans"])
+    at = run_page("pages/surface_lab.py", {"lang": "zh-TW"})
+    assert at.title[0].value == "誤差曲面實驗：均方誤差與交叉熵"
+
+
 def test_a_bad_language_in_the_link_falls_back_to_the_browser_language():
     at = run_page("pages/surface_lab.py", {"lang": "klingon"})
     assert at.title[0].value == "Error-surface lab: MSE vs cross-entropy"

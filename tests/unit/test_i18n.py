@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from surfaces.i18n import DEFAULT, LANGUAGES, TABLES, negotiate, placeholders, tr
+from surfaces.i18n import (
+    DEFAULT,
+    LANGUAGES,
+    TABLES,
+    from_link,
+    negotiate,
+    placeholders,
+    tr,
+)
 
 
 @pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != DEFAULT])
@@ -55,6 +63,16 @@ def test_simplified_and_traditional_differ_where_the_script_does():
 ])
 def test_browser_languages_map_to_a_table(locale, lang):
     assert negotiate(locale) == lang
+
+
+@pytest.mark.parametrize(("value", "lang"), [
+    ("en", "en"), ("zh-Hans", "zh-Hans"), ("zh-Hant", "zh-Hant"),  # the codes the app writes
+    ("zh_hans", "zh-Hans"), ("ZH-HANT", "zh-Hant"), ("zh", "zh-Hans"), ("zh-CN", "zh-Hans"),
+    ("zh_TW", "zh-Hant"), ("zh-hk", "zh-Hant"), ("EN", "en"), ("en-GB", "en"),
+    ("klingon", None), ("fr", None), ("", None), (None, None), (["zh"], None), ("zhx", None),
+])
+def test_a_hand_written_lang_in_a_link_is_read_as_a_language_tag(value, lang):
+    assert from_link(value) == lang
 
 
 def test_a_missing_key_or_language_falls_back_without_raising():
