@@ -223,20 +223,19 @@ def first_visit(browser, url: str) -> dict:
     return out
 
 
-def move(page, frame, wire: Wire, keys, where=None) -> dict:
-    """Press keys on the focused widget (in `where`: the page, or the frame for its own
-    controls; a callable instead of keys acts itself); ms to both paths panels redrawn,
-    floor, bytes on the websocket and over HTTP (the path route)."""
-    where = where or page
+def move(page, frame, wire: Wire, keys) -> dict:
+    """Press keys on the figure frame's focused control (a callable instead of keys acts
+    itself); ms to both paths panels redrawn, floor, bytes on the websocket and over HTTP
+    (the path route)."""
     before = frame.evaluate(STAMPS)
     wire.ws = wire.http = 0
-    where.evaluate("() => { window.__t0 = 0; }")
+    frame.evaluate("() => { window.__t0 = 0; }")
     if callable(keys):
         keys()
     else:
         for key in keys:
             page.keyboard.press(key)  # single characters type themselves
-    t0 = poll(lambda: where.evaluate("() => window.__t0"), bool, what="the key press")
+    t0 = poll(lambda: frame.evaluate("() => window.__t0"), bool, what="the key press")
 
     def done(stamps):
         return all(stamps[i][0] > before[i][0] and stamps[i][1] > t0 for i in (0, 1))
@@ -270,7 +269,7 @@ def lab_moves(browser, url: str, n: int, *, via_rerun: bool = False) -> dict[str
         samples = results.setdefault(label, [])
         for k in range(n):
             frame.locator(f"#control-{name}").focus()
-            samples.append(move(page, frame, wire, keys_for(k), frame))
+            samples.append(move(page, frame, wire, keys_for(k)))
             print(label, {k: round(v) for k, v in samples[-1].items() if v is not None},
                   flush=True)
 

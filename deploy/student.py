@@ -212,7 +212,6 @@ class Tab:
         "Epochs", double_value=50)."""
         state = WidgetState(id=self.widget(kind, label).id, **value)
         self._values[state.id] = state
-        return state.id
 
     def set_state(self, state: WidgetState) -> None:
         """Hold any raw widget state (hostile tests: wrong types, unknown ids)."""
@@ -250,12 +249,12 @@ class Tab:
         self._frame_bases.update(payload["blobs"])
         return Answer(seconds, len(body), payload)
 
-    def report_frame_move(self, values: dict, answer: Answer | None = None) -> str:
+    def report_frame_move(self, values: dict, answer: Answer) -> None:
         """Then the frame tells Python (its component value, held for every rerun from now
         on): the controls' values, and the figures and surfaces it shows when it drew the
         route's `answer` (the rerun then sends neither again)."""
         self._frame_moves += 1
-        panels = answer.payload["panels"] if answer else []
+        panels = answer.payload["panels"]
         value = {"cameras": None, "missing": [], "seq": self._frame_moves, "click": None,
                  "figures": [p["digest"] for p in panels] or None,
                  "bases": [p["base"] for p in panels] or None,
@@ -263,7 +262,6 @@ class Tab:
                               "values": dict(values)}}
         state = WidgetState(id=self.frame_id(), json_value=json.dumps(value))
         self._values[state.id] = state
-        return state.id
 
     async def move_frame(self, values: dict, timeout: float = 60.0) -> tuple[Answer, Run]:
         """A move of the figure frame's own controls, as the browser makes it: the route's

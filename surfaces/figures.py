@@ -49,8 +49,8 @@ def _font(projector: bool) -> dict:
 
 
 def _title_font(fig: go.Figure, projector: bool) -> None:
-    """Subplot titles in the figure's type size plus a few points (plotly's default is 16
-    whatever the figure's font)."""
+    """Subplot titles: 24 px in projector mode (plotly draws them at 16 whatever the
+    figure's font), 16 otherwise."""
     fig.update_annotations(font_size=24 if projector else 16)
 
 

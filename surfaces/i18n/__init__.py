@@ -65,13 +65,10 @@ def from_link(value: object) -> str | None:
 
     Besides the codes themselves, a hand-written link may say `zh`, `zh-CN`, `zh_TW`,
     `zh_hans` or `EN`: any tag of English or Chinese is read as a browser's would be."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or value.replace("_", "-").lower().split("-")[0] not in (
+            "en", "zh"):
         return None
-    if value in LANGUAGES:
-        return value
-    if value.replace("_", "-").lower().split("-")[0] not in ("en", "zh"):
-        return None
-    return negotiate(value)
+    return negotiate(value)  # the codes themselves map to themselves
 
 
 def placeholders(text: str) -> set[str]:
