@@ -98,7 +98,9 @@ __all__ = ["COMPONENT_NAME", "Blob", "Click", "Controls", "Panel", "blob", "clic
 _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
 # from bundle/traces.json and committed (the app never needs node).
-_SOURCES = ("index.html", "plotly_view.js", "sketch3d.js", "plotly.min.js")
+# warm_shaders.js: the WebGL programs Plotly links for the lab's 3-D panel, recorded by
+# bundle/warm_shaders.py from the same plotly.min.js.
+_SOURCES = ("index.html", "plotly_view.js", "sketch3d.js", "warm_shaders.js", "plotly.min.js")
 # declare_component prefixes the calling module's name.
 COMPONENT_NAME = f"{__name__}.plotly_view"
 _SCENE = re.compile(r"scene\d*")

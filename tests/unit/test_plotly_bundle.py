@@ -203,3 +203,18 @@ def test_the_scan_sees_trace_types_that_are_not_bundled(tmp_path):
     code.write_text('import plotly.graph_objects as go\nfig = go.Figure(go.Violin())\n'
                     'extra = [{"type": "pie"}, {"type": "scene"}]\n', encoding="utf-8")
     assert named_trace_types(code) == {"violin", "pie"}
+
+
+def test_the_shader_warm_up_table_was_recorded_from_this_bundle():
+    """frontend/warm_shaders.js (bundle/warm_shaders.py) names the bundle's plotly.js
+    version, and each program's shaders are a vertex and a fragment shader of the table;
+    which programs Plotly links is checked in the browser (test_warm_shaders_browser.py)."""
+    text = (VIEW / "frontend" / "warm_shaders.js").read_text(encoding="utf-8")
+    found = re.search(r"^window\.PlotlyViewWarmShaders = (\{.*\});$", text, re.M)
+    assert found, text[:300]
+    table = json.loads(found.group(1))
+    assert table["plotly"] == header_version(BUNDLE.read_text(encoding="utf-8")[:300])
+    kinds = [kind for kind, _ in table["shaders"]]
+    assert table["programs"] and all(
+        kinds[v] == 0 and kinds[f] == 1 for v, f, _ in table["programs"])
+    assert "WEBGL_draw_buffers" in table["extensions"]

@@ -105,8 +105,11 @@
   };
   // plotly.js's loading, and the sketch shown meanwhile (times: ms since the epoch).
   var sketchState = { plotly: null, sketchedAt: 0, loadedAt: 0, drawn: null };
+  // Plotly's WebGL programs linked ahead of it (warmShaders): the context, the programs
+  // asked for, and when it was let go (ms since the epoch).
+  var warm = { gl: null, programs: 0, releasedAt: 0 };
   window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls,
-    sketch: sketchState };
+    sketch: sketchState, warm: warm };
 
   function send(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
@@ -615,6 +618,62 @@
     return true;
   }
 
+  // ---- warming Plotly's WebGL programs -------------------------------------------------
+
+  // Without a GPU (WebGL in software), Plotly's first drawing of a 3D panel waits on each of
+  // its shader programs' links in turn: about 0.17 s for the lab's two scenes. So while
+  // plotly.js is being parsed, a context of the frame's own asks for the same links
+  // (warm_shaders.js, recorded from Plotly's calls by bundle/warm_shaders.py) and does not
+  // wait for them: Chromium's GPU process links them meanwhile, and Plotly's links come from
+  // its program cache. Nothing here is needed to draw: any failure leaves Plotly to link.
+  function warmShaders() {
+    var table = window.PlotlyViewWarmShaders;
+    if (warm.gl || warm.programs || !table || typeof Plotly !== "undefined") return;
+    try {
+      var gl = document.createElement("canvas").getContext("webgl", table.context);
+      if (!gl) return;
+      // the extensions go into the cache's key: Plotly's contexts enable these
+      table.extensions.forEach(function (name) { gl.getExtension(name); });
+      var shaders = table.shaders.map(function (s) {
+        var shader = gl.createShader(s[0] === 0 ? gl.VERTEX_SHADER : gl.FRAGMENT_SHADER);
+        gl.shaderSource(shader, s[1]);
+        gl.compileShader(shader);
+        return shader;
+      });
+      table.programs.forEach(function (p) {
+        var program = gl.createProgram();
+        gl.attachShader(program, shaders[p[0]]);
+        gl.attachShader(program, shaders[p[1]]);
+        p[2].forEach(function (a) { gl.bindAttribLocation(program, a[0], a[1]); });
+        gl.linkProgram(program); // no status asked: that would wait for the link
+      });
+      gl.flush();
+      warm.gl = gl;
+      warm.programs = table.programs.length;
+    } catch (err) {
+      console.warn("plotly_view: no shader warm-up: " + (err && err.message ? err.message : err));
+    }
+  }
+
+  // Let the warm-up's context go before Plotly links: only programs of a context that is
+  // gone were found in the cache (measured in Chromium 150; while it lived, none were).
+  function releaseWarm() {
+    if (!warm.gl) return;
+    var lose = warm.gl.getExtension("WEBGL_lose_context");
+    if (lose) lose.loseContext();
+    warm.gl = null;
+    warm.releasedAt = performance.timeOrigin + performance.now();
+  }
+
+  // Panel i has a 3D trace (its own traces are looked for in their JSON, not parsed again).
+  var GL3D_TYPE = new RegExp('"type":\\s*"(' + Object.keys(GL3D).join("|") + ')"');
+  function hasScenes(i) {
+    var p = panels[i];
+    var base = p.base && blobs.has(p.base) ? blobs.get(p.base).data : [];
+    return base.some(function (t) { return GL3D[t.type]; }) ||
+      (typeof p.figure === "string" && GL3D_TYPE.test(p.figure));
+  }
+
   function dropSketch(p) {
     if (!p.sketch) return;
     p.sketch.remove();
@@ -893,12 +952,18 @@
       }, Promise.resolve());
     }
     var sketched = sketchFirst();
+    var scenes = typeof Plotly === "undefined" && jobs.some(hasScenes);
     state.queue = state.queue
       .then(function () {
         // A sketch is painted before plotly.js runs: parsing it holds the thread.
-        return sketched ? afterPaint().then(loadPlotly) : loadPlotly();
+        return sketched ? afterPaint() : null;
       })
       .then(function () {
+        if (scenes) warmShaders();
+        return loadPlotly();
+      })
+      .then(function () {
+        releaseWarm();
         return chainOf(first);
       })
       .then(function () {
@@ -911,6 +976,7 @@
         if (newCamera) scheduleReport();
       })
       .catch(function (err) {
+        releaseWarm();
         fail(String(err && err.message ? err.message : err));
       });
   }
