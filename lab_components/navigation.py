@@ -18,6 +18,7 @@ Two guards close this:
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import logging
@@ -39,9 +40,16 @@ from surfaces.activity import PAGE_RUNS
 __all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
 
 ROOT = Path(__file__).resolve().parents[1]
-# The tab's icon, served by the app: a Material icon as page_icon is an SVG that each browser
-# fetches from fonts.gstatic.com, which a lecture hall's network (or China's) may not reach.
-ICON = Path(__file__).with_name("icon.png").read_bytes()
+# The tab's icon, in the page itself (a data: URL, 5 kB): a Material icon as page_icon is an
+# SVG that each browser fetches from fonts.gstatic.com, which a lecture hall's network (or
+# China's) may not reach; and an icon served from /media/ (no caching headers there) was
+# fetched again by Chromium after each change of the page's URL, that is after every move
+# (8.6 kB a move). Given in a session's first run only: Streamlit's frontend sets the icon
+# again from every run's page config, and later runs inherit it (page_icon=None), also
+# across page switches.
+ICON = "data:image/png;base64," + base64.b64encode(
+    Path(__file__).with_name("icon.png").read_bytes()).decode("ascii")
+ICON_GIVEN = "_tab_icon_given"  # session state: a run of this session gave the icon
 LOG = logging.getLogger("loss_surface_lab")
 
 
@@ -99,8 +107,9 @@ _PAGE_TEMPLATES: dict[tuple[str, str], dict[str, st.Page]] = {}
 def run_app() -> None:
     """Register the pages and run the chosen one, errors turned into a sentence."""
     widget_guard.install()  # client values a widget cannot take are dropped, not raised
-    st.set_page_config(page_title=t("app.name"), page_icon=ICON,
-                       layout="wide")
+    st.set_page_config(page_title=t("app.name"), layout="wide",
+                       page_icon=None if st.session_state.get(ICON_GIVEN) else ICON)
+    st.session_state[ICON_GIVEN] = True
     page = st.navigation(list(_st_pages().values()))
     picker()
     with error_boundary():
