@@ -105,9 +105,9 @@
   };
   // plotly.js's loading, and the sketch shown meanwhile (times: ms since the epoch).
   var sketchState = { plotly: null, sketchedAt: 0, loadedAt: 0, drawn: null };
-  // Plotly's WebGL programs linked ahead of it (warmShaders): the context, the programs
-  // asked for, and when it was let go (ms since the epoch).
-  var warm = { gl: null, programs: 0, releasedAt: 0 };
+  // Plotly's WebGL programs linked ahead of it (warmShaders): the context, WebGL's renderer
+  // (null before the first try), the programs asked for, when it was let go (ms since epoch).
+  var warm = { gl: null, renderer: null, programs: 0, releasedAt: 0 };
   window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls,
     sketch: sketchState, warm: warm };
 
@@ -625,13 +625,24 @@
   // plotly.js is being parsed, a context of the frame's own asks for the same links
   // (warm_shaders.js, recorded from Plotly's calls by bundle/warm_shaders.py) and does not
   // wait for them: Chromium's GPU process links them meanwhile, and Plotly's links come from
-  // its program cache. Nothing here is needed to draw: any failure leaves Plotly to link.
+  // its program cache. Only in Chromium's software WebGL (SwiftShader), where that was
+  // measured: with a GPU the links are quick, and where the cache were not shared the
+  // programs would be linked twice. Nothing here is needed to draw: any failure leaves
+  // Plotly to link.
   function warmShaders() {
     var table = window.PlotlyViewWarmShaders;
-    if (warm.gl || warm.programs || !table || typeof Plotly !== "undefined") return;
+    if (warm.gl || warm.renderer !== null || !table || typeof Plotly !== "undefined") return;
     try {
       var gl = document.createElement("canvas").getContext("webgl", table.context);
+      warm.renderer = "";
       if (!gl) return;
+      var info = gl.getExtension("WEBGL_debug_renderer_info");
+      warm.renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+      if (!/SwiftShader/.test(warm.renderer)) {
+        warm.gl = gl;
+        releaseWarm();
+        return;
+      }
       // the extensions go into the cache's key: Plotly's contexts enable these
       table.extensions.forEach(function (name) { gl.getExtension(name); });
       var shaders = table.shaders.map(function (s) {
