@@ -5,8 +5,8 @@ Chromium on README's start.
 What makes it work is checked, not its timing (that is bench/bench_browser.py's): every
 program Plotly links for a new visitor's first 3-D figure was asked for, with the same
 sources, attribute locations and context extensions, on the frame's own context, before
-plotly.js ran; that context was let go before Plotly's first link; and a page without a 3-D
-figure asks for none."""
+plotly.js ran; that context was let go before Plotly's first link; and with a GPU, or on a
+page without a 3-D figure, nothing is asked for."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ RECORD = warm_shaders.RECORD  # every frame's contexts, links and contexts let g
 
 def _program(event: dict) -> tuple:
     return event["vertex"], event["fragment"], tuple(sorted(event["attributes"].items()))
-
 
 
 def _frame(page):
