@@ -676,6 +676,66 @@
     warm.releasedAt = performance.timeOrigin + performance.now();
   }
 
+  // ---- 3D scenes created at their size --------------------------------------------------
+
+  // Plotly makes a 3D scene's box fill the whole figure, creates the scene's WebGL canvas
+  // in it (sized to the whole figure), and only then shrinks the box to the scene's domain,
+  // so the canvas is sized twice. Without a GPU each size costs its buffers: the lab's two
+  // scenes drew about 0.1 s sooner when their boxes had their size from the start. So
+  // while Plotly plots 3D scenes it has not created yet, a style rule gives their boxes
+  // (Plotly's div#<scene id> in the panel's .gl-container) the size Plotly gives them a
+  // moment later, by Plotly's own numbers (the plot area after its margins, the scene's
+  // domain); the rule goes as soon as Plotly returns. Nothing here is needed to draw: where
+  // the numbers were wrong, Plotly sizes the canvas again, as without it.
+  var sceneSizes = document.createElement("style");
+  var presized = false;
+  function presizeScenes() {
+    if (presized || typeof Plotly.register !== "function") return;
+    presized = true;
+    // A component of Plotly's own kind: Plotly calls it as it lays out any figure, with the
+    // figure's plot modules known; the 3D one (gl3d) is wrapped the first time it is seen.
+    Plotly.register({
+      moduleType: "component",
+      name: "plotlyViewSceneSizes",
+      supplyLayoutDefaults: function (layoutIn, layoutOut) {
+        (layoutOut._basePlotModules || []).forEach(function (m) {
+          if (m.name === "gl3d" && !m.plotlyViewPresized) presizeIn(m);
+        });
+      },
+    });
+  }
+
+  function presizeIn(gl3d) {
+    var plot = gl3d.plot;
+    gl3d.plot = function (div) {
+      var rules = sceneRules(div);
+      if (!rules) return plot.apply(this, arguments);
+      sceneSizes.textContent = rules;
+      document.head.appendChild(sceneSizes);
+      try {
+        return plot.apply(this, arguments);
+      } finally {
+        sceneSizes.remove();
+      }
+    };
+    gl3d.plotlyViewPresized = true;
+  }
+
+  function sceneRules(div) {
+    var fl = div._fullLayout;
+    var size = fl && fl._size;
+    var ids = (fl && fl._subplots && fl._subplots.gl3d) || [];
+    if (!size || !div.id) return "";
+    return ids.filter(function (id) {
+      return fl[id] && !fl[id]._scene && fl[id].domain && /^scene\d*$/.test(id);
+    }).map(function (id) {
+      var d = fl[id].domain;
+      return "#" + div.id + " .gl-container > #" + id + " { width: " +
+        size.w * (d.x[1] - d.x[0]) + "px !important; height: " +
+        size.h * (d.y[1] - d.y[0]) + "px !important; }";
+    }).join("\n");
+  }
+
   // Panel i has a 3D trace (its own traces are looked for in their JSON, not parsed again).
   var GL3D_TYPE = new RegExp('"type":\\s*"(' + Object.keys(GL3D).join("|") + ')"');
   function hasScenes(i) {
@@ -975,6 +1035,7 @@
       })
       .then(function () {
         releaseWarm();
+        presizeScenes();
         return chainOf(first);
       })
       .then(function () {
