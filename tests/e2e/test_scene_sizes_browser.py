@@ -12,12 +12,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.waiting import poll
+from tests.e2e.waiting import first_drawn
 from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 
 pytestmark = pytest.mark.e2e
-
-FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 
 # Every width and height given to a canvas in one of Plotly's scene boxes (div#scene...).
 SIZES = """(() => { window.__sceneSizes = [];
@@ -37,11 +35,7 @@ def test_each_scene_canvas_is_sized_once_to_its_box(serve, browser, viewport):  
         context.add_init_script(SIZES)
         page = context.new_page()
         page.goto(serve().url + "/")
-        page.locator(FRAME).first.wait_for(timeout=60_000)
-        frame = page.locator(FRAME).first.element_handle().content_frame()
-        poll(lambda: frame.evaluate("() => !!(window.plotlyView && window.plotlyView.panels[0]"
-                                    " && window.plotlyView.panels[0].drawnAt)"),
-             bool, timeout_s=60, what="the first 3-D figure")
+        frame = first_drawn(page)
         seen = frame.evaluate("""() => ({
           sizes: window.__sceneSizes,
           scenes: Array.from(document.querySelectorAll("#plot .gl-container > div")).map(box => {

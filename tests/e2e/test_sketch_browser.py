@@ -19,14 +19,13 @@ import pytest
 
 from lab_components.lab_paths import route_payload
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.waiting import poll
+from tests.e2e.waiting import first_drawn, lab_frame, poll
 from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 
 pytestmark = pytest.mark.e2e
 
 FRONTEND = Path(__file__).resolve().parents[2] / "lab_components" / "plotly_view" / "frontend"
 APP = "app.py"
-FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 
 # Each scene's box corners and every scatter3d point: [Plotly's pixel, the sketch's pixel].
 # Plotly's: its live scene's model, view and projection matrices (gl-plot3d's cameraParams,
@@ -214,11 +213,7 @@ def _path_points(query: dict) -> int:
 def test_a_new_visitor_sees_the_sketch_before_plotly_js_runs_and_the_figure_after(
         serve, page):  # noqa: F811
     page.goto(serve().url + "/")
-    page.locator(FRAME).first.wait_for(timeout=60_000)
-    frame = page.locator(FRAME).first.element_handle().content_frame()
-    poll(lambda: frame.evaluate("() => !!(window.plotlyView && window.plotlyView.panels[0]"
-                                " && window.plotlyView.panels[0].drawnAt)"),
-         bool, timeout_s=60, what="the first 3-D figure")
+    frame = first_drawn(page)
     page.wait_for_timeout(200)  # the sketch goes in the frame after the first draw
     seen = frame.evaluate(SKETCH)
     # painted before plotly.min.js ran, which was before Plotly's first drawing
@@ -238,8 +233,7 @@ def test_when_plotly_js_cannot_load_the_frame_says_so_and_no_sketch_hides_it(
     page.route("**/plotly.min.js*", lambda route: route.abort())
     page.goto(streamlit_server(APP))
     wait_for_streamlit(page, timeout_s=60)
-    page.locator(FRAME).first.wait_for(timeout=60_000)
-    frame = page.locator(FRAME).first.element_handle().content_frame()
+    frame = lab_frame(page)
     error = poll(lambda: frame.locator("#plot").get_attribute("data-error"), bool,
                  timeout_s=30, what="the frame's message")
     assert error == "plotly.min.js did not load."

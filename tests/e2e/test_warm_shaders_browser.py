@@ -17,12 +17,11 @@ import pytest
 
 from lab_components.plotly_view import bundle_version
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.waiting import poll
+from tests.e2e.waiting import first_drawn
 from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 
 pytestmark = pytest.mark.e2e
 
-FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 GENERATOR = (Path(__file__).resolve().parents[2] / "lab_components" / "plotly_view" / "bundle"
              / "warm_shaders.py")
 _spec = importlib.util.spec_from_file_location("warm_shaders", GENERATOR)
@@ -35,17 +34,9 @@ def _program(event: dict) -> tuple:
     return event["vertex"], event["fragment"], tuple(sorted(event["attributes"].items()))
 
 
-def _frame(page):
-    page.locator(FRAME).first.wait_for(timeout=60_000)
-    return page.locator(FRAME).first.element_handle().content_frame()
-
-
 def _first_figure(page) -> dict:
     """A new visitor's frame, once its first panel is drawn: what RECORD saw."""
-    frame = _frame(page)
-    poll(lambda: frame.evaluate("() => !!(window.plotlyView && window.plotlyView.panels[0]"
-                                " && window.plotlyView.panels[0].drawnAt)"),
-         bool, timeout_s=60, what="the first figure")
+    frame = first_drawn(page)
     return frame.evaluate("() => Object.assign(window.__webgl,"
                           " {warm: Object.assign({}, window.plotlyView.warm, {gl: null})})")
 

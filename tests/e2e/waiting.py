@@ -17,3 +17,21 @@ def poll(read, until, timeout_s: float = 15.0, what: str = "condition", interval
         time.sleep(interval_s)
         value = read()
     return value
+
+
+LAB_FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
+
+
+def lab_frame(page, timeout_s: float = 60.0):
+    """The page's first plotly_view frame, once it exists."""
+    page.locator(LAB_FRAME).first.wait_for(timeout=timeout_s * 1000)
+    return page.locator(LAB_FRAME).first.element_handle().content_frame()
+
+
+def first_drawn(page, timeout_s: float = 60.0):
+    """The page's first plotly_view frame, once Plotly has drawn its first panel."""
+    frame = lab_frame(page, timeout_s)
+    poll(lambda: frame.evaluate("() => !!(window.plotlyView && window.plotlyView.panels[0]"
+                                " && window.plotlyView.panels[0].drawnAt)"),
+         bool, timeout_s=timeout_s, what="the first figure")
+    return frame
