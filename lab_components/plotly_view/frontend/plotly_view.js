@@ -680,8 +680,9 @@
 
   // Plotly makes a 3D scene's box fill the whole figure, creates the scene's WebGL canvas
   // in it (sized to the whole figure), and only then shrinks the box to the scene's domain,
-  // so the canvas is sized twice. Without a GPU each size costs its buffers: the lab's two
-  // scenes drew about 0.1 s sooner when their boxes had their size from the start. So
+  // so the canvas is sized twice. Without a GPU each size costs its buffers: Plotly's first
+  // drawing of the lab's two scenes took 50 ms less when their boxes had their size from the
+  // start (0.1 s less in a page of their own; docs/benchmarks.md). So
   // while Plotly plots 3D scenes it has not created yet, a style rule gives their boxes
   // (Plotly's div#<scene id> in the panel's .gl-container) the size Plotly gives them a
   // moment later, by Plotly's own numbers (the plot area after its margins, the scene's
