@@ -101,8 +101,10 @@ _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
 # from bundle/traces.json and committed (the app never needs node).
 # warm_shaders.js: the WebGL programs Plotly links for the lab's 3-D panel, recorded by
-# bundle/warm_shaders.py from the same plotly.min.js.
-_SOURCES = ("index.html", "plotly_view.js", "sketch3d.js", "warm_shaders.js", "plotly.min.js")
+# bundle/warm_shaders.py from the same plotly.min.js; text_meshes.js: the meshes Plotly makes
+# for that panel's axis text, recorded by bundle/text_meshes.py.
+_SOURCES = ("index.html", "plotly_view.js", "sketch3d.js", "warm_shaders.js", "text_meshes.js",
+            "plotly.min.js")
 # declare_component prefixes the calling module's name.
 COMPONENT_NAME = f"{__name__}.plotly_view"
 _SCENE = re.compile(r"scene\d*")

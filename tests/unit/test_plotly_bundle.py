@@ -218,3 +218,21 @@ def test_the_shader_warm_up_table_was_recorded_from_this_bundle():
     assert table["programs"] and all(
         kinds[v] == 0 and kinds[f] == 1 for v, f, _ in table["programs"])
     assert "WEBGL_draw_buffers" in table["extensions"]
+
+
+def test_the_text_mesh_table_was_recorded_from_this_bundle():
+    """frontend/text_meshes.js (bundle/text_meshes.py) names the bundle's plotly.js version;
+    each text is of the probe's characters, each mesh's cells index its own points. That
+    they are Plotly's meshes is checked in the browser (test_text_meshes_browser.py)."""
+    text = (VIEW / "frontend" / "text_meshes.js").read_text(encoding="utf-8")
+    found = re.search(r"^window\.PlotlyViewTextMeshes = (\{.*\});$", text, re.M)
+    assert found, text[:300]
+    table = json.loads(found.group(1))
+    assert table["plotly"] == header_version(BUNDLE.read_text(encoding="utf-8")[:300])
+    assert table["key"] == "normal_normal_normal_" + table["family"]
+    assert table["meshes"] and "window.PlotlyViewTextMeshes.fingerprint = function" in text
+    for t, mesh in table["meshes"].items():
+        assert set(t) - {" "} <= set(table["probe"]), t
+        points = len(mesh["positions"]) // 2
+        assert len(mesh["positions"]) % 2 == 0 and len(mesh["cells"]) % 3 == 0, t
+        assert mesh["cells"] and 0 <= min(mesh["cells"]) <= max(mesh["cells"]) < points, t

@@ -108,8 +108,11 @@
   // Plotly's WebGL programs linked ahead of it (warmShaders): the context, WebGL's renderer
   // (null before the first try), the programs asked for, when it was let go (ms since epoch).
   var warm = { gl: null, renderer: null, programs: 0, releasedAt: 0 };
+  // The 3-D axes' text meshes handed to Plotly (handTextMeshes): whether the table's
+  // fingerprint matched this browser's font (null before the first try), the texts handed.
+  var texts = { matched: null, handed: 0 };
   window.plotlyView = { gd: gd, state: state, blobs: blobs, panels: panels, controls: controls,
-    sketch: sketchState, warm: warm };
+    sketch: sketchState, warm: warm, texts: texts };
 
   function send(type, data) {
     var msg = Object.assign({ isStreamlitMessage: true, type: type }, data || {});
@@ -676,6 +679,48 @@
     warm.releasedAt = performance.timeOrigin + performance.now();
   }
 
+  // ---- the 3D axes' text, made ahead ---------------------------------------------------
+
+  // Plotly's 3D axes draw each tick label and title as a mesh that plotly.js makes on this
+  // thread (vectorize-text: draw the text on a canvas, trace its outline, triangulate): about
+  // 0.1 s of the first drawing of the lab's panel. gl-axes3d takes its cache of those meshes
+  // from window.__TEXT_CACHE when plotly.js runs, so before it runs the frame puts there the
+  // meshes Plotly made for the lab's panel (text_meshes.js, recorded by
+  // bundle/text_meshes.py), but only where this browser draws the family in the same glyphs
+  // as where they were recorded (the table's fingerprint of them): there each mesh is the one
+  // Plotly would make. Elsewhere, and for any other text, Plotly makes its own.
+  function handTextMeshes() {
+    var table = window.PlotlyViewTextMeshes;
+    if (texts.matched !== null || !table || typeof Plotly !== "undefined" ||
+        window.__TEXT_CACHE) {
+      return;
+    }
+    texts.matched = false;
+    try {
+      if (table.fingerprint(table.family, table.probe) !== table.print) return;
+      texts.matched = true;
+      var meshes = {};
+      Object.keys(table.meshes).forEach(function (text) {
+        var m = table.meshes[text];
+        var positions = [];
+        var cells = [];
+        for (var i = 0; i < m.positions.length; i += 2) {
+          positions.push([m.positions[i], m.positions[i + 1]]);
+        }
+        for (var j = 0; j < m.cells.length; j += 3) {
+          cells.push([m.cells[j], m.cells[j + 1], m.cells[j + 2]]);
+        }
+        meshes[text] = { positions: positions, cells: cells };
+        texts.handed += 1;
+      });
+      var cache = {};
+      cache[table.key] = meshes;
+      window.__TEXT_CACHE = cache;
+    } catch (err) {
+      console.warn("plotly_view: no text meshes: " + (err && err.message ? err.message : err));
+    }
+  }
+
   // ---- 3D scenes created at their size --------------------------------------------------
 
   // Plotly makes a 3D scene's box fill the whole figure, creates the scene's WebGL canvas
@@ -1031,7 +1076,10 @@
         return sketched ? afterPaint() : null;
       })
       .then(function () {
-        if (scenes) warmShaders();
+        if (scenes) {
+          warmShaders();
+          handTextMeshes();
+        }
         return loadPlotly();
       })
       .then(function () {
