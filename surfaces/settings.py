@@ -24,7 +24,10 @@ __all__ = ["FIELDS", "LR_CHOICES", "OPTIMIZER_LABELS", "PRESETS", "TABLE", "Fiel
 LR_CHOICES = tuple(float(f"{m}e{e}") for e in range(-3, 6) for m in (1, 3))[:-1]  # 1e-3..1e5
 EPS_CHOICES = tuple(float(f"1e{e}") for e in range(-12, -1))  # 1e-12 .. 1e-2
 THRESHOLD_CHOICES = (1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5)
-RESOLUTIONS = (51, 101, 151, 201, 301, 401)
+# Plotly draws a surface of fewer than 120 points per axis on a grid it interpolates to at
+# least 120 (plotly.js surface/convert.js: 51 -> 205, 101 -> 203), so 121 is the smallest
+# grid it draws as it is, and the cheapest: the default (docs/benchmarks.md).
+RESOLUTIONS = (51, 101, 121, 151, 201, 301, 401)
 
 FIELDS: tuple[Field, ...] = (
     Field("target", "choice", choices=(1, 2, 3), widget="radio", choice_labels="lab.class"),
@@ -57,7 +60,7 @@ class LabSettings:
     target: int = 1  # 1-based class of the one-hot label
     y3: float = -1000.0  # the pinned third logit
     span: float = 10.0  # y1, y2 swept over [-span, span]
-    res: int = 151  # grid points per axis
+    res: int = 121  # grid points per axis
     y1: float = -8.0  # descent start
     y2: float = 8.0
     opt: str = "sgd"  # one of descent.OPTIMIZERS

@@ -44,7 +44,9 @@ STRINGS: dict[str, str] = {
     "lab.field.span": "Logit range ±",
     "lab.field.span.help": "y1 and y2 are swept over [-span, span].",
     "lab.field.res": "Grid points per axis",
-    "lab.field.res.help": "More points: smoother surfaces, more bytes to the browser.",
+    "lab.field.res.help": "More points: smoother surfaces, more bytes to the browser. Plotly "
+                          "draws a surface of fewer than 120 points per axis on a finer grid "
+                          "it interpolates, so 121 draws fastest.",
     "lab.field.y1": "Start y1",
     "lab.field.y1.help": "Where descent starts (the lecture: top-left).",
     "lab.field.y2": "Start y2",

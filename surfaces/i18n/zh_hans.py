@@ -42,7 +42,8 @@ STRINGS: dict[str, str] = {
     "lab.field.span": "logit 范围 ±",
     "lab.field.span.help": "y1 和 y2 在 [-span, span] 上扫描。",
     "lab.field.res": "每个轴的网格点数",
-    "lab.field.res.help": "点越多，曲面越平滑，传给浏览器的数据也越多。",
+    "lab.field.res.help": "点越多，曲面越平滑，传给浏览器的数据也越多。每个轴少于 120 个点时，"
+                          "Plotly 会插值成更细的网格来画，所以 121 画得最快。",
     "lab.field.y1": "起点 y1",
     "lab.field.y1.help": "下降的起点（课上：左上角）。",
     "lab.field.y2": "起点 y2",

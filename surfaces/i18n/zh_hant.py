@@ -42,7 +42,8 @@ STRINGS: dict[str, str] = {
     "lab.field.span": "logit 範圍 ±",
     "lab.field.span.help": "y1 和 y2 在 [-span, span] 上掃描。",
     "lab.field.res": "每個軸的網格點數",
-    "lab.field.res.help": "點越多，曲面越平滑，傳給瀏覽器的資料也越多。",
+    "lab.field.res.help": "點越多，曲面越平滑，傳給瀏覽器的資料也越多。每個軸少於 120 個點時，"
+                          "Plotly 會內插成更細的網格來畫，所以 121 畫得最快。",
     "lab.field.y1": "起點 y1",
     "lab.field.y1.help": "下降的起點（課上：左上角）。",
     "lab.field.y2": "起點 y2",

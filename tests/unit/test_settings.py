@@ -115,7 +115,7 @@ HOSTILE = [  # (parameter, raw URL value, the note); steps and target are clampe
     ("cam", "nan,0,0", "cam='nan,0,0' is not valid; using None."),
     ("projector", "yes", "projector='yes' is not valid; using False."),
     ("lr", "1e400", "lr='1e400' is not valid; using 1."),
-    ("res", ["301", "abc"], "res='abc' is not valid; using 151."),
+    ("res", ["301", "abc"], "res='abc' is not valid; using 121."),
     ("lr", [], "lr='' is not valid; using 1."),
     ("span", None, "span='None' is not valid; using 10."),
 ]
@@ -236,7 +236,7 @@ LR_LIST = ", ".join(f"{c:g}" for c in LR_CHOICES)
         ({"opt": "evil"},
          "opt must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam. Got 'evil' instead."),
         ({"lr": 0.5}, f"lr must be one of {LR_LIST}. Got 0.5 instead."),
-        ({"res": 100}, "res must be one of 51, 101, 151, 201, 301, 401. Got 100 instead."),
+        ({"res": 100}, "res must be one of 51, 101, 121, 151, 201, 301, 401. Got 100 instead."),
         ({"y3": math.nan}, "y3 must be a finite float. Got nan instead."),
         ({"y3": 21.0}, "y3 must be between -1000 and 20. Got 21 instead."),
         ({"y1": "1"}, "y1 must be a finite float. Got '1' instead."),

@@ -31,7 +31,7 @@
   var FOVY = Math.PI / 4;
   var NEAR = 0.01;
   var AUTORANGE_PAD = 1 / 32;
-  var SKETCH_QUADS = 48; // per side (a 151-point grid: every fourth point), ~40 ms
+  var SKETCH_QUADS = 48; // per side at most (a 121-point grid: every third point), ~40 ms
   var GRID_LINES = 4; // per wall and direction
   var LINE_SCALE = 0.6; // gl3d lines look this much thinner than their width in pixels
   var MARGIN = { l: 80, r: 80, t: 100, b: 80 }; // Plotly's defaults
