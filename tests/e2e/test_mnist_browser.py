@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from deploy.cluster import healthy
 from tests.e2e.conftest import CHROMIUM_ARGS
@@ -104,6 +105,19 @@ def _status_text(page) -> str:
     return _main(page).inner_text()
 
 
+def _click_when_enabled(page, name: str, timeout_s: float = 15.0) -> None:
+    """Click the main area's button `name`; if it stays disabled, fail with what the page
+    shows (its text and each button's state), to tell a stale button from a stale status."""
+    button = _main(page).get_by_role("button", name=name)
+    try:
+        button.click(timeout=timeout_s * 1000)
+    except PlaywrightTimeoutError:
+        buttons = _main(page).get_by_role("button").evaluate_all(
+            "bs => bs.map(b => [b.innerText.trim(), b.disabled])")
+        raise AssertionError(f"{name} stayed disabled for {timeout_s:.0f} s; buttons: "
+                             f"{buttons}; the page says: {_status_text(page)!r}") from None
+
+
 def test_the_deep_preset_shows_the_plateau_while_it_trains(
     page, streamlit_server, wait_for_streamlit, tmp_path
 ):
@@ -143,7 +157,7 @@ def test_stop_ends_training_promptly_and_resume_continues(
     time.sleep(1.0)
     assert _points(page) == stopped  # nothing trains any more
 
-    main.get_by_role("button", name="Resume").click()
+    _click_when_enabled(page, "Resume")
     _poll(lambda: _points(page), lambda n: n != stopped, 30, "the curves to continue")
     assert "Training: step" in _status_text(page)
     main.get_by_role("button", name="Stop").click()
