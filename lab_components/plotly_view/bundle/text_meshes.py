@@ -37,7 +37,7 @@ ROOT = HERE.parents[2]
 FRONTEND = HERE.parent / "frontend"
 OUT = FRONTEND / "text_meshes.js"
 sys.path.insert(0, str(HERE))
-from warm_shaders import CHROMIUM, CHROMIUM_ARGS, DRAW  # noqa: E402
+from warm_shaders import CHROMIUM, CHROMIUM_ARGS, draw_all  # noqa: E402
 
 # Kept: texts made of these characters only ("−" is the minus sign Plotly writes).
 CHARACTERS = {chr(c) for c in range(32, 127)} | {"\u2212"}
@@ -99,11 +99,7 @@ def record(figures: list[dict]) -> dict:
 
 def record_in(page, figures: list[dict]) -> dict:
     """`record` in a page of a browser already open (tests/e2e/test_text_meshes_browser.py)."""
-    page.set_content("<!doctype html><html><body style='margin:0'></body></html>")
-    page.add_script_tag(content=RECORD)
-    page.add_script_tag(path=str(FRONTEND / "plotly.min.js"))
-    for figure in figures:
-        page.evaluate(DRAW, figure)
+    draw_all(page, RECORD, figures)
     cache = page.evaluate("() => window.__textMeshes")
     prints = {key: page.evaluate(f"([family, probe]) => ({FINGERPRINT})(family, probe)",
                                  [family_of(key), probe_of(texts)])

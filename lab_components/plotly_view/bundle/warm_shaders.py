@@ -129,14 +129,19 @@ def record(figures: list[dict]) -> dict:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.set_content("<!doctype html><html><body style='margin:0'></body></html>")
-        page.add_script_tag(content=RECORD)
-        page.add_script_tag(path=str(FRONTEND / "plotly.min.js"))
-        for figure in figures:
-            page.evaluate(DRAW, figure)
+        draw_all(page, RECORD, figures)
         seen = page.evaluate("() => window.__webgl")
         browser.close()
     return seen
+
+
+def draw_all(page, before: str, figures: list[dict]) -> None:
+    """In a blank page: run `before`, then plotly.min.js, then draw each figure in turn."""
+    page.set_content("<!doctype html><html><body style='margin:0'></body></html>")
+    page.add_script_tag(content=before)
+    page.add_script_tag(path=str(FRONTEND / "plotly.min.js"))
+    for figure in figures:
+        page.evaluate(DRAW, figure)
 
 
 def table(seen: dict) -> dict:
