@@ -27,6 +27,9 @@ replaces the sketch. In software WebGL, parsing plotly.js and the first drawing 
 scenes take over half a second; there, while plotly.js is parsed, the frame has Chromium link
 the WebGL programs Plotly is about to link (frontend/warm_shaders.js, recorded by
 bundle/warm_shaders.py; rerun it after changing plotly.js), and Plotly finds them cached.
+Before plotly.js runs, the frame also puts the meshes of the 3D axes' text in gl-axes3d's
+cache (frontend/text_meshes.js, recorded from Plotly by bundle/text_meshes.py), where this
+browser's glyphs match the table's fingerprint; Plotly then makes none of the lab's.
 
 Two entry points:
 - `plotly_view(figure, key=..., height=...)`: one figure in its own frame (any page).
