@@ -222,7 +222,7 @@ def test_the_shader_warm_up_table_was_recorded_from_this_bundle():
 
 def test_the_text_mesh_table_was_recorded_from_this_bundle():
     """frontend/text_meshes.js (bundle/text_meshes.py) names the bundle's plotly.js version;
-    each text is of the probe's characters, each mesh's cells index its own points. That
+    each text is of the probe's characters, each mesh's triangles index its own 2-D points. That
     they are Plotly's meshes is checked in the browser (test_text_meshes_browser.py)."""
     text = (VIEW / "frontend" / "text_meshes.js").read_text(encoding="utf-8")
     found = re.search(r"^window\.PlotlyViewTextMeshes = (\{.*\});$", text, re.M)
@@ -233,6 +233,8 @@ def test_the_text_mesh_table_was_recorded_from_this_bundle():
     assert table["meshes"] and "window.PlotlyViewTextMeshes.fingerprint = function" in text
     for t, mesh in table["meshes"].items():
         assert set(t) - {" "} <= set(table["probe"]), t
-        points = len(mesh["positions"]) // 2
-        assert len(mesh["positions"]) % 2 == 0 and len(mesh["cells"]) % 3 == 0, t
-        assert mesh["cells"] and 0 <= min(mesh["cells"]) <= max(mesh["cells"]) < points, t
+        points = len(mesh["positions"])
+        assert all(len(p) == 2 for p in mesh["positions"]), t
+        assert mesh["cells"] and all(len(c) == 3 for c in mesh["cells"]), t
+        indices = [i for c in mesh["cells"] for i in c]
+        assert 0 <= min(indices) <= max(indices) < points, t

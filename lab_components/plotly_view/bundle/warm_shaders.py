@@ -109,13 +109,13 @@ DRAW = """async ({data, layout}) => {
 }"""
 
 
-def lab_panel() -> dict:
-    """The lab's default 3-D panel as the frame draws it: the surfaces' base under the paths.
-    (The narrow layout and projector mode change sizes and widths, not the programs: recorded
-    with them too, the table came out the same.)"""
+def lab_panel(query: dict[str, str] | None = None) -> dict:
+    """The lab's 3-D panel as the frame draws it for a link's query (default: none): the
+    surfaces' base under the paths. (The narrow layout and projector mode change sizes and
+    widths, not the programs: recorded with them too, the table came out the same.)"""
     from lab_components.lab_paths import route_payload
 
-    payload = route_payload({}, "en")
+    payload = route_payload(query or {}, "en")
     panel = payload["panels"][0]
     base = json.loads(payload["blobs"][panel["base"]])
     layout = {**base["layout"], "width": 1100, "height": 560}

@@ -698,24 +698,11 @@
     texts.matched = false;
     try {
       if (table.fingerprint(table.family, table.probe) !== table.print) return;
-      texts.matched = true;
-      var meshes = {};
-      Object.keys(table.meshes).forEach(function (text) {
-        var m = table.meshes[text];
-        var positions = [];
-        var cells = [];
-        for (var i = 0; i < m.positions.length; i += 2) {
-          positions.push([m.positions[i], m.positions[i + 1]]);
-        }
-        for (var j = 0; j < m.cells.length; j += 3) {
-          cells.push([m.cells[j], m.cells[j + 1], m.cells[j + 2]]);
-        }
-        meshes[text] = { positions: positions, cells: cells };
-        texts.handed += 1;
-      });
       var cache = {};
-      cache[table.key] = meshes;
+      cache[table.key] = table.meshes; // as gl-axes3d keeps them: it only reads them
       window.__TEXT_CACHE = cache;
+      texts.matched = true;
+      texts.handed = Object.keys(table.meshes).length;
     } catch (err) {
       console.warn("plotly_view: no text meshes: " + (err && err.message ? err.message : err));
     }
