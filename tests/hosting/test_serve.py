@@ -57,6 +57,27 @@ def test_static_files_go_out_gzipped_and_each_is_compressed_once(prod):
         assert answers[0][3] == answers[1][3]
 
 
+def test_streamlits_hashed_files_are_marked_immutable_and_answered_alike(prod):
+    """deploy/gzip_cache.py answers later visitors from memory only what the inner app marks
+    immutable: Streamlit must still mark its content-hashed scripts, styles and fonts so,
+    or a new visitor's 60-odd requests queue behind the inner app again."""
+    import gzip
+
+    _, _, _, index = http_get(prod.url + "/")
+    page = gzip.decompress(index)
+    files = [m.decode() for m in re.findall(rb'(?:src|href)="\./(static/[^"]+)"', page)]
+    kinds = {path.rsplit(".", 1)[-1] for path in files}
+    assert {"js", "css"} <= kinds, files
+    for path in files:
+        answers = [http_get(prod.url + "/" + path) for _ in range(3)]
+        for status, headers, _, _ in answers:
+            assert status == 200, (path, headers)
+            assert "immutable" in headers.get("cache-control", ""), (path, headers)
+        assert len({a[3] for a in answers}) == 1, path
+        alike = [{k: v for k, v in a[1].items() if k != "date"} for a in answers]
+        assert alike[0] == alike[1] == alike[2], path
+
+
 def test_modules_are_imported_before_the_server_accepts_connections(prod):
     log = prod.log()
     preloaded = re.search(r"preloaded (\d+) modules in [\d.]+ s \(failed: none\)", log)

@@ -230,3 +230,137 @@ def test_a_mount_under_a_root_path_is_matched_relative_to_it(static):
     status, headers, body, _ = request(GzipCache(mounted), "/lab/static/app.js",
                                        root_path="/lab")
     assert status == 200 and gzip.decompress(body) == SCRIPT
+
+
+# --- immutable answers, kept whole ---------------------------------------------------------
+
+IMMUTABLE = b"public, immutable, max-age=31536000"  # what Streamlit gives its hashed files
+
+
+def counted(app, asked, *, mark=IMMUTABLE, extra=()):
+    """app, with `mark` as the Cache-Control of its 200s (and `extra` headers), recording in
+    `asked` each path it is asked for."""
+    async def wrapped(scope, receive, send):
+        asked.append(scope["path"] + ("?" + scope["query_string"].decode()
+                                      if scope.get("query_string") else ""))
+
+        async def marked(message):
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = [(k, v) for k, v in message["headers"] if k != b"cache-control"]
+                if mark is not None:
+                    headers.append((b"cache-control", mark))
+                message = {**message, "headers": headers + list(extra)}
+            await send(message)
+
+        await app(scope, receive, marked)
+
+    return wrapped
+
+
+def request_q(app, path, query=b"", headers=None):
+    """request() with a query string."""
+    hdrs = {"accept-encoding": "gzip", **(headers or {})}
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "",
+             "query_string": query, "headers": [(k.encode(), v.encode()) for k, v in
+                                                hdrs.items()], "http_version": "1.1"}
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    arun(app(scope, one_request(), send))
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_an_immutable_answer_is_given_to_later_visitors_without_asking_the_inner_app(static):
+    asked = []
+    cache = GzipCache(counted(files_app(static), asked))
+    for path in ("/static/app.js", "/static/logo.png", "/static/tiny.js"):
+        answers = [request(cache, path) for _ in range(4)]
+        assert asked.count(path) == 1, asked
+        assert all(a == answers[0] for a in answers)  # status, headers and bytes alike
+        assert answers[0][0] == 200 and answers[0][1]["cache-control"] == IMMUTABLE.decode()
+    assert gzip.decompress(request(cache)[2]) == SCRIPT
+    assert request(cache, "/static/logo.png")[2] == (static / "logo.png").read_bytes()
+    assert request(cache, "/static/tiny.js")[2] == b"x=1"
+    assert cache.compressions == 1
+    assert len(asked) == 3
+
+
+def test_answers_not_marked_immutable_are_asked_for_every_time(static):
+    for mark in (None, b"no-cache", b"public, max-age=60", b"immutable, no-store",
+                 b"private, immutable"):
+        asked = []
+        cache = GzipCache(counted(files_app(static), asked, mark=mark))
+        for _ in range(3):
+            assert gzip.decompress(request(cache)[2]) == SCRIPT
+        assert len(asked) == 3, mark
+
+
+def test_a_conditional_request_is_answered_by_the_inner_app(static):
+    asked = []
+    cache = GzipCache(counted(files_app(static), asked))
+    _, headers, _, _ = request(cache)
+    status, _, body, _ = request(cache, headers={"if-none-match": headers["etag"]})
+    assert status == 304 and body == b"" and len(asked) == 2
+    assert request(cache)[0] == 200 and len(asked) == 2  # the kept answer is still there
+
+
+def test_another_query_or_origin_is_another_answer(static):
+    asked = []
+    cache = GzipCache(counted(files_app(static), asked))
+    request_q(cache, "/static/app.js")
+    request_q(cache, "/static/app.js", b"v=2")
+    request_q(cache, "/static/app.js", b"v=2")
+    assert asked == ["/static/app.js", "/static/app.js?v=2"]
+    for origin in ("http://127.0.0.1:8501", "http://elsewhere.example", "http://127.0.0.1:8501"):
+        assert request_q(cache, "/static/app.js", headers={"origin": origin})[0] == 200
+    assert asked == ["/static/app.js", "/static/app.js?v=2", "/static/app.js",
+                     "/static/app.js"]
+
+
+def test_answers_that_vary_set_a_cookie_or_are_not_200_are_not_kept(static):
+    for extra in ([(b"vary", b"Origin")], [(b"vary", b"*")],
+                  [(b"set-cookie", b"_streamlit_xsrf=2|secret; Path=/")]):
+        asked = []
+        cache = GzipCache(counted(files_app(static), asked, extra=extra))
+        for _ in range(2):
+            request(cache)
+        assert len(asked) == 2, extra
+    asked = []
+
+    async def missing(scope, receive, send):  # a 404 that says immutable all the same
+        await Response("no", status_code=404,
+                       headers={"cache-control": IMMUTABLE.decode()})(scope, receive, send)
+
+    cache = GzipCache(counted(missing, asked))
+    assert [request(cache, "/static/gone.js")[0] for _ in range(2)] == [404, 404]
+    assert len(asked) == 2
+
+
+def test_a_body_sent_in_parts_is_kept_whole_and_a_huge_one_is_not(static, monkeypatch):
+    picture = os.urandom(200_000)  # incompressible: it passes as Starlette sends it, in parts
+    (static / "big.png").write_bytes(picture)
+    asked = []
+    cache = GzipCache(counted(files_app(static), asked))
+    assert [request(cache, "/static/big.png")[2] for _ in range(3)] == [picture] * 3
+    assert asked == ["/static/big.png"]
+    monkeypatch.setattr("deploy.gzip_cache._KEEP_AT_MOST", 100_000)
+    asked.clear()
+    cache = GzipCache(counted(files_app(static), asked))
+    assert [request(cache, "/static/big.png")[2] for _ in range(3)] == [picture] * 3
+    assert len(asked) == 3
+
+
+def test_kept_answers_are_bounded_in_bytes_least_recently_used_first(tmp_path):
+    for name in "abc":
+        (tmp_path / f"{name}.png").write_bytes(os.urandom(3000))
+    asked = []
+    cache = GzipCache(counted(files_app(tmp_path), asked), max_bytes=7000)
+    for name in "abab":
+        request(cache, f"/static/{name}.png")
+    assert asked == ["/static/a.png", "/static/b.png"]
+    request(cache, "/static/c.png")  # drops a (least recently used), keeps b
+    request(cache, "/static/b.png")
+    request(cache, "/static/a.png")
+    assert asked == ["/static/a.png", "/static/b.png", "/static/c.png", "/static/a.png"]
