@@ -37,7 +37,7 @@ import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["GzipCache", "accepts_gzip"]
+__all__ = ["GzipCache", "MarkImmutable", "accepts_gzip"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -168,6 +168,44 @@ class GzipCache:
         while self._cached_bytes > self.max_bytes:
             _, old = self._cache.popitem(last=False)
             self._cached_bytes -= len(old)
+
+
+class MarkImmutable:
+    """ASGI middleware: a 200 answer to a GET or HEAD whose path (relative to the ASGI root
+    path) and query `named_by_content` accepts gets `Cache-Control: public,
+    max-age=31536000, immutable` in place of the inner app's: for files whose URL changes
+    with their content (the lab's frame names its scripts `?v=<tag>`), which a browser may
+    then keep for a year without asking again, and GzipCache (placed outside this one) keeps
+    whole."""
+
+    def __init__(self, app: Callable, *, named_by_content: Callable[[str, str], bool]) -> None:
+        self.app = app
+        self.named_by_content = named_by_content
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        query = scope.get("query_string", b"").decode("latin-1")
+        if not self.named_by_content(path, query):
+            await self.app(scope, receive, send)
+            return
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = [(k, v) for k, v in message.get("headers", ())
+                           if k.lower() != b"cache-control"]
+                headers.append((b"cache-control", IMMUTABLE))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
+IMMUTABLE = b"public, max-age=31536000, immutable"
 
 
 class _Responder:

@@ -83,6 +83,7 @@ import os
 import re
 import shutil
 import tempfile
+import urllib.parse
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -98,7 +99,7 @@ from streamlit import runtime
 from lab_components.plotly_view.encoding import figure_json, share_arrays, traces_json
 
 __all__ = ["COMPONENT_NAME", "Blob", "Click", "Controls", "Panel", "blob", "clicked",
-           "moved_controls", "plotly_panels", "plotly_view"]
+           "is_tagged_file", "moved_controls", "plotly_panels", "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
@@ -462,6 +463,23 @@ def _frontend_dir() -> Path:
     except OSError:  # another process won the race
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def is_tagged_file(path: str, query: str) -> bool:
+    """Whether a request for `path` (from the server's root) with `query` names one of the
+    frame's files by this frontend's tag, as index.html names its scripts
+    (`/component/<COMPONENT_NAME>/plotly.min.js?v=<tag>`): the bytes under such a URL never
+    change (the tag is a hash of the frontend, and its directory is written once), so a
+    server may call them immutable. Streamlit's component route says only `public`: no
+    freshness, no validator, so a browser fetched the 0.6 MB plotly.js again on every page
+    load. A tag other than this server's (an old page during an upgrade) is not this file."""
+    prefix = f"/component/{COMPONENT_NAME}/"
+    if not path.startswith(prefix):
+        return False
+    name = path[len(prefix):]
+    if not name or "/" in name or name.startswith(".") or name not in _SOURCES[1:]:
+        return False
+    return urllib.parse.parse_qs(query).get("v") == [_frontend_dir().name]
 
 
 def _cache_root() -> Path:

@@ -102,3 +102,34 @@ def test_the_tab_s_icon_is_not_fetched_again_as_the_lab_s_url_changes(serve, pag
     assert len(urls) == 3, urls
     assert asked == []
     assert _tab_icon(page) == (ROOT / "lab_components" / "icon.png").read_bytes()
+
+
+def test_a_page_load_after_the_first_takes_the_frame_s_plotly_js_from_the_browser(serve, page):  # noqa: F811,E501
+    """Streamlit's component route answers the frame's files with `Cache-Control: public`
+    alone (no freshness, no validator), so the browser fetched the 0.6 MB plotly.js again on
+    every page load (a reload, the next page). The frame names them by their content
+    (`?v=<tag>`) and the production start marks them immutable."""
+    server = serve()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls, loaded, from_cache = {}, {}, set()
+    cdp.on("Network.requestWillBeSent",
+           lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: loaded.__setitem__(e["requestId"], e["encodedDataLength"]))
+
+    def plotly_js_bytes(path):
+        urls.clear(), loaded.clear(), from_cache.clear()
+        page.goto(server.url + path)
+        page.frame_locator('iframe[title="lab_components.plotly_view.plotly_view"]').first \
+            .locator("#plot .main-svg").first.wait_for(timeout=60_000)
+        wait_until_idle(page, 60)
+        ids = [i for i, u in urls.items() if "/plotly.min.js?v=" in u]
+        assert ids, sorted(urls.values())
+        return [0 if i in from_cache else loaded.get(i, -1) for i in ids]
+
+    first = plotly_js_bytes("/")
+    assert max(first) > 500_000, first  # gzipped over the wire, once
+    assert set(plotly_js_bytes("/")) == {0}  # a reload
+    assert set(plotly_js_bytes("/escape")) == {0}  # another page of the lab, with its frame

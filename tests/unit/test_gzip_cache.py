@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import os
+import re
 
 import pytest
 from starlette.exceptions import HTTPException
@@ -364,3 +365,74 @@ def test_kept_answers_are_bounded_in_bytes_least_recently_used_first(tmp_path):
     request(cache, "/static/b.png")
     request(cache, "/static/a.png")
     assert asked == ["/static/a.png", "/static/b.png", "/static/c.png", "/static/a.png"]
+
+
+# --- files named by their content: the lab's frame ----------------------------------------
+
+def test_mark_immutable_marks_the_200s_of_the_files_it_is_told_of(static):
+    from deploy.gzip_cache import MarkImmutable
+
+    asked = []
+
+    def named_by_content(path, query):
+        asked.append((path, query))
+        return query == "v=1"
+
+    public = counted(files_app(static), [], mark=b"public")  # like Streamlit's component route
+    app = MarkImmutable(public, named_by_content=named_by_content)
+
+    def start_of(path, query=b"", method="GET"):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": method, "path": path, "root_path": "",
+                 "query_string": query, "headers": [], "http_version": "1.1"}
+        arun(app(scope, one_request(), send))
+        return sent[0]["status"], [v for k, v in sent[0]["headers"] if k == b"cache-control"]
+
+    assert start_of("/static/app.js", b"v=1") == (200, [b"public, max-age=31536000, immutable"])
+    assert start_of("/static/app.js", b"v=2") == (200, [b"public"])
+    assert start_of("/static/app.js") == (200, [b"public"])
+    assert start_of("/static/missing.js", b"v=1")[1] == []  # a 404 is not marked
+    assert asked == [("/static/app.js", "v=1"), ("/static/app.js", "v=2"),
+                     ("/static/app.js", ""), ("/static/missing.js", "v=1")]
+    assert start_of("/static/app.js", b"v=1", method="POST")[0] == 405
+    assert len(asked) == 4  # a POST is never asked about
+    assert request_q(app, "/static/app.js", b"v=1") == (200, SCRIPT)  # the body untouched
+
+
+def test_the_frame_s_tagged_files_are_immutable_and_kept_whole():
+    from deploy.gzip_cache import MarkImmutable
+    from lab_components.plotly_view import COMPONENT_NAME, _frontend_dir, is_tagged_file
+
+    directory = _frontend_dir()
+    html = (directory / "index.html").read_text(encoding="utf-8")
+    named = re.findall(r'(?:src|href)="([^"/]+)\?([^"]+)"', html)
+    assert {n for n, _ in named} == {"plotly.min.js", "sketch3d.js", "warm_shaders.js",
+                                     "text_meshes.js", "plotly_view.js"}
+    prefix = f"/component/{COMPONENT_NAME}/"
+    for name, query in named:
+        assert is_tagged_file(prefix + name, query), (name, query)
+    assert not is_tagged_file(prefix + "index.html", "streamlitUrl=http%3A%2F%2Fx%2F")
+    assert not is_tagged_file(prefix + "plotly.min.js", "")
+    assert not is_tagged_file(prefix + "plotly.min.js", "v=4.1.1-000000000000")  # an old page
+    assert not is_tagged_file(prefix + "../plotly.min.js", named[0][1])
+    assert not is_tagged_file(f"/component/other.component/{named[0][0]}", named[0][1])
+    assert not is_tagged_file("/static/" + named[0][0], named[0][1])
+
+    asked = []
+
+    async def component(scope, receive, send):  # Streamlit's component route: `public`
+        asked.append(scope["path"])
+        file = directory / scope["path"].rsplit("/", 1)[1]
+        await Response(file.read_bytes(), media_type="text/javascript",
+                       headers={"cache-control": "public"})(scope, receive, send)
+
+    served = GzipCache(MarkImmutable(component, named_by_content=is_tagged_file))
+    query = dict(named)["plotly.min.js"].encode()
+    bodies = [request_q(served, prefix + "plotly.min.js", query)[1] for _ in range(3)]
+    assert asked == [prefix + "plotly.min.js"]
+    assert gzip.decompress(bodies[0]) == (directory / "plotly.min.js").read_bytes()
+    assert bodies[0] == bodies[1] == bodies[2]
