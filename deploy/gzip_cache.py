@@ -48,6 +48,8 @@ _PREFIXES = ("/static/", "/component/")
 # Request headers that make a kept answer not apply: the inner app decides (200 or 304).
 _CONDITIONAL = (b"if-none-match", b"if-modified-since", b"if-match", b"if-unmodified-since",
                 b"if-range")
+# What MarkImmutable gives a file named by its content: a year, never revalidated.
+_IMMUTABLE = b"public, max-age=31536000, immutable"
 _KEEP_AT_MOST = 8 * 2**20  # bytes of one kept answer's body (Streamlit's largest is ~1 MB)
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
                  "application/manifest+json", "application/wasm", "image/svg+xml")
@@ -198,14 +200,11 @@ class MarkImmutable:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = [(k, v) for k, v in message.get("headers", ())
                            if k.lower() != b"cache-control"]
-                headers.append((b"cache-control", IMMUTABLE))
+                headers.append((b"cache-control", _IMMUTABLE))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, marked)
-
-
-IMMUTABLE = b"public, max-age=31536000, immutable"
 
 
 class _Responder:
