@@ -474,12 +474,9 @@ def is_tagged_file(path: str, query: str) -> bool:
     freshness, no validator, so a browser fetched the 0.6 MB plotly.js again on every page
     load. A tag other than this server's (an old page during an upgrade) is not this file."""
     prefix = f"/component/{COMPONENT_NAME}/"
-    if not path.startswith(prefix):
-        return False
-    name = path[len(prefix):]
-    if not name or "/" in name or name.startswith(".") or name not in _SOURCES[1:]:
-        return False
-    return urllib.parse.parse_qs(query).get("v") == [_frontend_dir().name]
+    tagged = _SOURCES[1:]  # index.html itself is named by no tag
+    return (path.startswith(prefix) and path[len(prefix):] in tagged
+            and urllib.parse.parse_qs(query).get("v") == [_frontend_dir().name])
 
 
 def _cache_root() -> Path:

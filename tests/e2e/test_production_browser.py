@@ -104,7 +104,7 @@ def test_the_tab_s_icon_is_not_fetched_again_as_the_lab_s_url_changes(serve, pag
     assert _tab_icon(page) == (ROOT / "lab_components" / "icon.png").read_bytes()
 
 
-def test_a_page_load_after_the_first_takes_the_frame_s_plotly_js_from_the_browser(serve, page):  # noqa: F811,E501
+def test_later_page_loads_take_plotly_js_from_the_browser(serve, page):  # noqa: F811
     """Streamlit's component route answers the frame's files with `Cache-Control: public`
     alone (no freshness, no validator), so the browser fetched the 0.6 MB plotly.js again on
     every page load (a reload, the next page). The frame names them by their content
@@ -120,7 +120,9 @@ def test_a_page_load_after_the_first_takes_the_frame_s_plotly_js_from_the_browse
            lambda e: loaded.__setitem__(e["requestId"], e["encodedDataLength"]))
 
     def plotly_js_bytes(path):
-        urls.clear(), loaded.clear(), from_cache.clear()
+        urls.clear()
+        loaded.clear()
+        from_cache.clear()
         page.goto(server.url + path)
         page.frame_locator('iframe[title="lab_components.plotly_view.plotly_view"]').first \
             .locator("#plot .main-svg").first.wait_for(timeout=60_000)
