@@ -98,7 +98,7 @@ class GzipCache:
         if not self._eligible(scope):
             await self.app(scope, receive, send)
             return
-        key = _answer_key(scope)
+        key = _answer_key(scope, dict(scope["headers"]))
         if key is not None and (kept := self._kept.get(key)) is not None:
             self._kept.move_to_end(key)
             start, body = kept
@@ -116,10 +116,7 @@ class GzipCache:
     def _eligible(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope.get("method") != "GET":
             return False
-        path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):] or "/"
+        path = _relative_path(scope)
         if path != "/" and not path.startswith(_PREFIXES):
             return False
         headers = dict(scope.get("headers", ()))
@@ -188,11 +185,8 @@ class MarkImmutable:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        path, root = scope.get("path", ""), scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):] or "/"
         query = scope.get("query_string", b"").decode("latin-1")
-        if not self.named_by_content(path, query):
+        if not self.named_by_content(_relative_path(scope), query):
             await self.app(scope, receive, send)
             return
 
@@ -218,7 +212,8 @@ class _Responder:
         self.passing = False
         # (start, body) as sent, once a whole 200 marked immutable has gone out
         self.immutable: tuple[Message, bytes] | None = None
-        self._passed: tuple[Message, list[bytes], int] | None = None  # one being recorded
+        self._passed: Message | None = None  # the start of a passing answer being recorded
+        self._parts: list[bytes] = []  # its body so far
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -229,7 +224,7 @@ class _Responder:
             else:
                 self.passing = True
                 if _replayable(message["status"], headers):
-                    self._passed = (message, [], 0)
+                    self._passed = message
                 await self.outer(message)
             return
         if message["type"] != "http.response.body" or self.passing or self.start is None:
@@ -257,17 +252,12 @@ class _Responder:
     def _record(self, message: Message) -> None:
         """Keeps the body of a passing immutable answer as it goes out (up to _KEEP_AT_MOST
         bytes; a longer one is not kept)."""
-        start, chunks, size = self._passed
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > _KEEP_AT_MOST:
-            self._passed = None
-            return
-        chunks.append(chunk)
-        self._passed = (start, chunks, size)
-        if not message.get("more_body", False):
-            self.immutable = (start, b"".join(chunks))
-            self._passed = None
+        self._parts.append(message.get("body", b""))
+        if sum(map(len, self._parts)) > _KEEP_AT_MOST:
+            self._passed, self._parts = None, []
+        elif not message.get("more_body", False):
+            self.immutable = (self._passed, b"".join(self._parts))
+            self._passed, self._parts = None, []
 
     def _compressible(self, status: int, headers: list[tuple[bytes, bytes]]) -> bool:
         if status != 200:
@@ -279,10 +269,17 @@ class _Responder:
         return kind.startswith(_COMPRESSIBLE)
 
 
-def _answer_key(scope: Scope) -> tuple | None:
+def _relative_path(scope: Scope) -> str:
+    """The request's path relative to the ASGI root path (a mount under a prefix)."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):] or "/"
+    return path
+
+
+def _answer_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple | None:
     """What a kept answer is filed under (path, query, Origin), or None for a conditional
     request, which the inner app must answer itself."""
-    headers = dict(scope.get("headers", ()))
     if any(name in headers for name in _CONDITIONAL):
         return None
     return (scope.get("root_path", ""), scope.get("path", ""), scope.get("query_string", b""),
