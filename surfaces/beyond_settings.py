@@ -11,7 +11,7 @@ from typing import Any
 from surfaces import settings as lab
 from surfaces.descent import HYPER_DEFAULTS
 from surfaces.fields import Field, FieldTable, Preset
-from surfaces.settings import FIELD, THRESHOLD_CHOICES
+from surfaces.settings import FIELD
 
 __all__ = ["ANATOMY", "ESCAPE", "LOGISTIC", "RATES", "SIMPLEX", "AnatomySettings",
            "EscapeSettings", "LogisticSettings", "RatesSettings", "SimplexSettings",
@@ -49,7 +49,7 @@ ESCAPE = FieldTable("escape", (
     _lab("opt"), _lab("lr"),
     Field("steps", "int", lo=1, hi=1000, step=1, fmt="%d"),
     _lab("momentum"), _lab("beta1"), _lab("beta2"), _lab("alpha"), _lab("eps"),
-    Field("thr", "choice", choices=THRESHOLD_CHOICES),
+    _lab("thr"),  # the lab's: the same select box on both pages
     _lab("y1"), _lab("y2"), _lab("projector"),
 ))
 

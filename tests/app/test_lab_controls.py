@@ -187,7 +187,7 @@ def test_where_the_route_serves_the_frames_controls_they_are_the_only_ones(route
     report(at, {"y1": -3, "beta1": 0.5, "res": 101}, seq=1)
     assert {k: url(at)[k] for k in ("y1", "opt", "beta1", "span", "res")} == {
         "y1": "-3", "opt": "adam", "beta1": "0.5", "span": "12", "res": "101"}
-    at.sidebar.select_slider(key="lab_w_thr").set_value(0.5).run()  # a sidebar move after
+    at.sidebar.selectbox(key="lab_w_thr").set_value(0.5).run()  # a sidebar move after
     assert (url(at)["thr"], url(at)["y1"], url(at)["beta1"]) == ("0.5", "-3", "0.5")
     at.button(key="lab_preset_adam").click().run()
     assert url(at)["opt"] == "adam" and url(at)["y1"] != "-3"

@@ -104,7 +104,7 @@ def steps_column(at) -> tuple[str, dict[str, str]]:
 
 def test_table_follows_the_threshold():
     at = run({"opt": "adam", "lr": "0.3"})
-    at.sidebar.select_slider(key=key("thr")).set_value(0.5).run()
+    at.sidebar.selectbox(key=key("thr")).set_value(0.5).run()
     assert not at.exception
     s = settings_of(at)
     trajs = descend_many(list(LOSSES), (s.y1, s.y2), optimizer=s.opt, lr=s.lr, steps=s.steps,

@@ -135,3 +135,22 @@ def test_later_page_loads_take_plotly_js_from_the_browser(serve, page):  # noqa:
     assert max(first) > 500_000, first  # gzipped over the wire, once
     assert set(plotly_js_bytes("/")) == {0}  # a reload
     assert set(plotly_js_bytes("/escape")) == {0}  # another page of the lab, with its frame
+
+
+def test_a_new_visitor_s_lab_loads_no_slider_code(serve, page):  # noqa: F811
+    """On README's start the figure's frame has the lab's sliders, and the sidebar only
+    display settings: with a select slider among them, a new visitor's page loaded
+    Streamlit's slider code (its chunk, moment.js, numbro) on the page's one thread before
+    the figure's frame was created (docs/benchmarks.md)."""
+    server = serve()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
+    page.goto(server.url + "/")
+    page.frame_locator('iframe[title="lab_components.plotly_view.plotly_view"]').first \
+        .locator("#plot .main-svg").first.wait_for(timeout=60_000)
+    wait_until_idle(page, 60)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("combobox").count() == 2  # the language, the loss threshold
+    assert sidebar.get_by_role("slider").count() == 0
+    assert any(name.startswith("Selectbox.") for name in asked), asked
+    assert not [n for n in asked if n.startswith(("Slider.", "moment.", "numbro."))]
