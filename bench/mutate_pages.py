@@ -31,9 +31,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = "pages/surface_lab.py"
+LAB_PATHS = "lab_components/lab_paths.py"  # the lab's figures, for its page and its path route
 MNIST = "pages/mnist_training.py"
+LAB_TESTS = ["tests/app/test_surface_lab.py", "tests/app/test_surface_lab_computes.py",
+             "tests/app/test_lab_controls.py"]
 TESTS = {
-    LAB: ["tests/app/test_surface_lab.py"],
+    LAB: LAB_TESTS,
+    LAB_PATHS: LAB_TESTS,
     MNIST: ["tests/app/test_mnist_page.py"],
 }
 
@@ -52,8 +56,14 @@ class Mutation:
         return [*TESTS[self.path], *self.extra_tests]
 
 
-def _lab(id_: str, old: str, new: str, why: str, extra: tuple[str, ...] = ()) -> Mutation:
-    return Mutation(f"lab.{id_}", LAB, old, new, why, extra)
+def _lab(id_: str, old: str, new: str, why: str, extra: tuple[str, ...] = (),
+         path: str = LAB) -> Mutation:
+    return Mutation(f"lab.{id_}", path, old, new, why, extra)
+
+
+def _figures(id_: str, old: str, new: str, why: str, extra: tuple[str, ...] = ()) -> Mutation:
+    """A mistake in what the lab computes and draws (lab_paths.lab_figures)."""
+    return _lab(id_, old, new, why, extra, path=LAB_PATHS)
 
 
 def _mnist(id_: str, old: str, new: str, why: str) -> Mutation:
@@ -61,107 +71,121 @@ def _mnist(id_: str, old: str, new: str, why: str) -> Mutation:
 
 
 def _drop_hyper(name: str) -> Mutation:
-    return _lab(
+    return _figures(
         f"hyper.{name}", "tuple(s.hyper().items()))",
         f"tuple((k, v) for k, v in s.hyper().items() if k != {name!r}))",
-        f"the descent ignores the {name} slider (the optimiser's default is used)",
+        f"the descent ignores the {name} control (the optimiser's default is used)",
     )
 
 
+# What Train hands the job manager: the settings the widgets and the link give.
+TRAIN_WITH = "start(owner(), state.current(), pace="
+
+
+def _mnist_ignores(field: str, why: str) -> Mutation:
+    """Train starts with the default of `field`, whatever its widget says."""
+    return _mnist(field, TRAIN_WITH, "start(owner(), __import__('dataclasses').replace("
+                  f"state.current(), {field}=C.TrainConfig().{field}), pace=", why)
+
+
 TRAJ_CALL = "trajs = trajectories(s.opt, s.lr, s.steps, s.y3, s.target_index, (s.y1, s.y2),"
-SURF_CALL = "surface_figures(s.span, s.res, s.y3, s.target_index, s.projector, lang)"
+SURF_CALL = "surface_blobs(s.span, s.res, s.y3, s.target_index, s.projector, lang)"
+CURVES_CALL = "F.curves(trajs, threshold=s.thr, projector=s.projector, lang=lang,"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # --- the lab: every setting must reach what is computed and drawn -------------------
-    _lab("hyper.all", "tuple(s.hyper().items()))", "())",
-         "the descent ignores every hyper-parameter besides lr"),
+    # Each constant below is the setting's default: the mistake of a setting that never
+    # reaches the code, so the lab looks right until someone moves it.
+    _figures("hyper.all", "tuple(s.hyper().items()))", "())",
+             "the descent ignores every hyper-parameter besides lr"),
     *(_drop_hyper(name) for name in ("momentum", "beta1", "beta2", "alpha", "eps")),
-    _lab("opt", TRAJ_CALL, TRAJ_CALL.replace("s.opt,", '"sgd",'),
-         "the descent always uses plain gradient descent"),
-    _lab("lr", TRAJ_CALL, TRAJ_CALL.replace("s.lr,", "1.0,"),
-         "the descent ignores the learning rate"),
-    _lab("steps", TRAJ_CALL, TRAJ_CALL.replace("s.steps,", "200,"),
-         "the descent ignores the number of steps"),
-    _lab("start", "(s.y1, s.y2),", "(-8.0, 8.0),", "the descent ignores the start point"),
-    _lab("traj.y3", TRAJ_CALL, TRAJ_CALL.replace("s.y3,", "-1000.0,"),
-         "the descent ignores y3 (the surfaces do not)"),
-    _lab("traj.target", TRAJ_CALL, TRAJ_CALL.replace("s.target_index,", "0,"),
-         "the descent ignores the target class"),
-    _lab("range.surface", SURF_CALL, SURF_CALL.replace("s.span,", "10.0,"),
-         "the surfaces ignore the range"),
-    _lab("range.clip", "F.ClippedPath(t, s.span,", "F.ClippedPath(t, 10.0,",
-         "the paths are clipped to the default range, not the chosen one"),
-    _lab("res", SURF_CALL, SURF_CALL.replace("s.res,", "151,"),
-         "the surfaces ignore the resolution"),
-    _lab("surf.y3", SURF_CALL, SURF_CALL.replace("s.y3,", "-1000.0,"),
-         "the surfaces ignore y3"),
-    _lab("surf.target", SURF_CALL, SURF_CALL.replace("s.target_index,", "0,"),
-         "the surfaces ignore the target class"),
-    _lab("thr.curves", "threshold=s.thr,", "threshold=0.01,",
-         "the curves' threshold line ignores the threshold"),
-    _lab("thr.table", "summary(trajs, left_at, s.thr, lang)", "summary(trajs, left_at, 0.01, lang)",
+    _figures("opt", TRAJ_CALL, TRAJ_CALL.replace("s.opt,", '"sgd",'),
+             "the descent always uses plain gradient descent"),
+    _figures("lr", TRAJ_CALL, TRAJ_CALL.replace("s.lr,", "1.0,"),
+             "the descent ignores the learning rate"),
+    _figures("steps", TRAJ_CALL, TRAJ_CALL.replace("s.steps,", "200,"),
+             "the descent ignores the number of steps"),
+    _figures("start", TRAJ_CALL, TRAJ_CALL.replace("(s.y1, s.y2),", "(-8.0, 8.0),"),
+             "the descent ignores the start point"),
+    _figures("traj.y3", TRAJ_CALL, TRAJ_CALL.replace("s.y3,", "-1000.0,"),
+             "the descent ignores y3 (the surfaces do not)"),
+    _figures("traj.target", TRAJ_CALL, TRAJ_CALL.replace("s.target_index,", "0,"),
+             "the descent ignores the target class"),
+    _figures("range.surface", SURF_CALL, SURF_CALL.replace("s.span,", "10.0,"),
+             "the surfaces ignore the range"),
+    _figures("range.clip", "F.ClippedPath(t, s.span,", "F.ClippedPath(t, 10.0,",
+             "the paths are clipped to the default range, not the chosen one"),
+    _figures("res", SURF_CALL, SURF_CALL.replace("s.res,", "121,"),
+             "the surfaces ignore the resolution"),
+    _figures("surf.y3", SURF_CALL, SURF_CALL.replace("s.y3,", "-1000.0,"),
+             "the surfaces ignore y3"),
+    _figures("surf.target", SURF_CALL, SURF_CALL.replace("s.target_index,", "0,"),
+             "the surfaces ignore the target class"),
+    _figures("thr.curves", CURVES_CALL, CURVES_CALL.replace("threshold=s.thr,", "threshold=0.01,"),
+             "the curves' threshold line ignores the threshold"),
+    _lab("thr.table", "summary(figs.trajs, left_at, s.thr, lang)",
+         "summary(figs.trajs, left_at, 0.01, lang)",
          "the steps-to-threshold table ignores the threshold"),
-    _lab("projector.surfaces", SURF_CALL, SURF_CALL.replace("s.projector,", "False,"),
-         "projector mode does not enlarge the surfaces' type"),
-    _lab("projector.paths3d", "F.path_traces_3d(paths, projector=s.projector",
-         "F.path_traces_3d(paths, projector=False",
-         "projector mode does not thicken the 3-D paths"),
-    _lab("projector.curves", "threshold=s.thr, projector=s.projector",
-         "threshold=s.thr, projector=False", "projector mode does not enlarge the curves"),
-    _lab("projector.text", "if settings.projector:", "if False:",
+    _figures("projector.surfaces", SURF_CALL, SURF_CALL.replace("s.projector,", "False,"),
+             "projector mode does not enlarge the surfaces' type"),
+    _figures("projector.paths3d", "F.path_traces_3d(paths, projector=s.projector",
+             "F.path_traces_3d(paths, projector=False",
+             "projector mode does not thicken the 3-D paths"),
+    _figures("projector.curves", CURVES_CALL,
+             CURVES_CALL.replace("projector=s.projector,", "projector=False,"),
+             "projector mode does not enlarge the curves"),
+    _lab("projector.text", "    st.html(PROJECTOR_CSS)", "    pass",
          "projector mode does not enlarge the page's text"),
-    _lab("projector.height", "640 if s.projector else 540", "540",
-         "projector mode does not enlarge the 3-D view"),
+    _figures("projector.height", "HEIGHT_3D[s.projector]),", "HEIGHT_3D[False]),",
+             "projector mode does not enlarge the 3-D view"),
     _lab("camera.in", "camera=camera_in,", "camera=None,",
          "a shared link's camera is not applied to the 3-D view"),
     _lab("camera.out", "settings = settings.with_(cam=cam)", "settings = settings",
          "the camera the lecturer set does not reach the link"),
-    _lab("left_at", "left_at = {loss: path.left_at for loss, path in paths.items()}",
-         "left_at = {loss: None for loss in paths}",
+    _lab("left_at", "left_at = {loss: path.left_at for loss, path in figs.paths.items()}",
+         "left_at = {loss: None for loss in figs.paths}",
          "the table never says a path left the plotted range"),
-    _lab("explanation", "st.markdown(explanation(settings, trajs, lang))", "pass",
+    _lab("explanation", "st.markdown(explanation(settings, figs.trajs, lang))", "pass",
          "the lecture's reading of the view is not shown"),
     _lab("notes", "state.notes_banner()", "pass",
          "a fixed parameter of a shared link is not reported"),
-    _lab("lang", "F.curves(trajs, threshold=s.thr, projector=s.projector, lang=lang)",
-         'F.curves(trajs, threshold=s.thr, projector=s.projector, lang="en")',
-         "the curves are always in English", ("tests/app/test_languages.py",)),
+    _figures("lang", CURVES_CALL, CURVES_CALL.replace("lang=lang,", 'lang="en",'),
+             "the curves are always in English", ("tests/app/test_languages.py",)),
     # --- the MNIST page: every widget must reach the trainer ----------------------------
-    _mnist("model", "model=state.mnist_model,", 'model="softmax",', "the model picker is ignored"),
-    _mnist("activation", "activation=state.mnist_activation,", 'activation="relu",',
-           "the activation picker is ignored"),
-    _mnist("optimizer", "optimizer=state.mnist_optimizer,", 'optimizer="sgd",',
-           "the optimiser picker is ignored"),
-    _mnist("lr", "lr=float(state.mnist_lr),", "lr=0.1,", "the learning rate is ignored"),
-    _mnist("batch", "batch_size=int(state.mnist_batch),", "batch_size=100,",
-           "the batch size is ignored"),
-    _mnist("epochs", "epochs=int(state.mnist_epochs),", "epochs=10,", "the epochs are ignored"),
-    _mnist("init", "init_scale=float(state.mnist_init),", "init_scale=0.01,",
-           "the initial weight scale is ignored"),
-    _mnist("seed", "seed=int(state.mnist_seed),", "seed=0,", "the seed is ignored"),
-    _mnist("resume", "on_click=manager.resume,", "on_click=_train,",
+    _mnist_ignores("model", "the model picker is ignored"),
+    _mnist_ignores("activation", "the activation picker is ignored"),
+    _mnist_ignores("optimizer", "the optimiser picker is ignored"),
+    _mnist_ignores("lr", "the learning rate is ignored"),
+    _mnist_ignores("batch_size", "the batch size is ignored"),
+    _mnist_ignores("steps", "the number of steps is ignored"),
+    _mnist_ignores("init", "the weight initialisation is ignored"),
+    _mnist_ignores("init_scale", "the initial weight scale is ignored"),
+    _mnist_ignores("eval_every", "the evaluation interval is ignored"),
+    _mnist_ignores("seed", "the seed is ignored"),
+    _mnist("resume", "on_click=on_resume,", "on_click=on_train, args=(state,),",
            "Resume silently restarts training"),
-    _mnist("stop", "on_click=manager.stop,", "on_click=lambda *a, **k: None,",
-           "Stop does nothing"),
-    _mnist("train.unlocked", "disabled=busy or bool(config_error),",
-           "disabled=bool(config_error),", "Train stays enabled while a training runs"),
-    _mnist("config_error", "if config_error:\n    st.error(config_error)",
-           "if config_error:\n    pass", "a bad setting disables Train without saying why"),
-    _mnist("grid.shift", "images=evaluation.images, labels=evaluation.labels,",
-           "images=evaluation.images[1:], labels=evaluation.labels[:-1],",
+    _mnist("stop", "on_click=on_stop,", "on_click=lambda: None,", "Stop does nothing"),
+    _mnist("train.unlocked", "args=(state,), disabled=busy,", "args=(state,), disabled=False,",
+           "Train stays enabled while a training runs"),
+    _mnist("notes", "state.notes_banner()", "pass",
+           "a fixed parameter of a shared link is not reported"),
+    _mnist("grid.shift", "digit_grid(images=evaluation.images, labels=evaluation.labels,",
+           "digit_grid(images=evaluation.images[1:], labels=evaluation.labels[:-1],",
            "the digit grid's labels are shifted by one image"),
     _mnist("grid.swap",
-           "predictions=evaluation.predictions",
+           "predictions=evaluation.predictions,",
            "predictions=dict(zip(evaluation.predictions, "
-           "reversed(list(evaluation.predictions.values()))))",
+           "reversed(list(evaluation.predictions.values())))),",
            "the digit grid shows each run's predictions under the other run"),
-    _mnist("confusion.swap", "confusion=evaluation.confusion",
+    _mnist("confusion.swap", "confusion=evaluation.confusion,",
            "confusion=dict(zip(evaluation.confusion, "
-           "reversed(list(evaluation.confusion.values()))))",
+           "reversed(list(evaluation.confusion.values())))),",
            "the confusion matrices are swapped between the runs"),
-    _mnist("curves.epochs", "epochs=view.epochs_total)", "epochs=10)",
-           "the curves' x axis ignores the number of epochs"),
-    _mnist("progress", "min(1.0, view.fraction),", "0.0,", "the progress bar never moves"),
+    _mnist("curves.steps", "total_steps=view.total_steps, lang=lang)",
+           "total_steps=C.NOTES_STEPS, lang=lang)",
+           "the curves' x axis ignores the run's length"),
+    _mnist("progress", "st.progress(view.fraction,", "st.progress(0.0,",
+           "the progress bar never moves"),
     _mnist("fallback", "if info.note:", "if False:",
            "a fallback to the subset is not said"),
 )
