@@ -45,14 +45,24 @@ def _proto_strings(message: Message) -> list[str]:
     return out
 
 
-def _figure_strings(node) -> list[str]:
+def _figure_specs(node) -> list:
+    """The figures an element draws: st.plotly_chart's spec, a plotly_view frame's figure,
+    and everything its render message carries besides: each panel's figure and the shared
+    bases (Blobs: the surfaces, their layout and the curves' layout, sent once as JSON)."""
     proto = getattr(node, "proto", None)
     spec = getattr(proto, "spec", "") or ""
-    if not spec and getattr(proto, "json_args", ""):
-        figure = json.loads(proto.json_args).get("figure")
-        spec = figure if isinstance(figure, str) else json.dumps(figure or {})
-    if not spec:
+    if spec:
+        return [json.loads(spec)]
+    if not getattr(proto, "json_args", ""):
         return []
+    args = json.loads(proto.json_args)
+    figures = [args.get("figure")] + [p.get("figure") for p in args.get("panels") or []]
+    figures += list((args.get("blobs") or {}).values())
+    return [json.loads(f) if isinstance(f, str) else f for f in figures if f]
+
+
+def _texts_in(figure) -> list[str]:
+    """The strings of a figure's JSON that a visitor reads (FIGURE_TEXT properties)."""
     out = []
 
     def walk(obj, key=None):
@@ -65,8 +75,23 @@ def _figure_strings(node) -> list[str]:
         elif isinstance(obj, str) and key in FIGURE_TEXT:
             out.append(obj)
 
-    walk(json.loads(spec))
+    walk(figure)
     return out
+
+
+def _figure_strings(node) -> list[str]:
+    return [text for figure in _figure_specs(node) for text in _texts_in(figure)]
+
+
+def _control_strings(node) -> list[str]:
+    """The labels, help texts and choices of a plotly_view frame's own controls."""
+    proto = getattr(node, "proto", None)
+    if not getattr(proto, "json_args", ""):
+        return []
+    out = []
+    for field in (json.loads(proto.json_args).get("controls") or {}).get("fields", []):
+        out += [field.get("label") or "", field.get("help") or "", *field.get("labels", [])]
+    return [text for text in out if isinstance(text, str)]
 
 
 def visible_strings(at: AppTest) -> list[str]:
@@ -76,7 +101,7 @@ def visible_strings(at: AppTest) -> list[str]:
         proto = getattr(node, "proto", None)
         if isinstance(proto, Message):
             out += _proto_strings(proto)
-        out += _figure_strings(node)
+        out += _figure_strings(node) + _control_strings(node)
     return out
 
 
@@ -113,6 +138,17 @@ def test_the_checker_sees_english_where_there_is_some():
     # The same page in English must trip the checker, or the test above proves nothing.
     at = run_page(PAGES[0].file, {"lang": "en"})
     assert len(english_in(visible_strings(at))) > 10
+
+
+def test_the_checker_reads_the_figure_frames_bases_and_controls():
+    # The lab's frame gets its surfaces' and curves' layouts as shared bases and draws its own
+    # controls: in English the checker finds English in both, so in Chinese it would too.
+    at = run_page("pages/surface_lab.py", {"lang": "en"})
+    frame = at.get("component_instance")[0]
+    args = json.loads(frame.proto.json_args)
+    in_bases = [text for base in args["blobs"].values() for text in _texts_in(json.loads(base))]
+    assert english_in(in_bases), "no English read in the bases"
+    assert english_in(_control_strings(frame)), "no English read in the frame's controls"
 
 
 def test_the_lab_speaks_the_language_the_link_names():
