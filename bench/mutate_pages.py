@@ -137,7 +137,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     _lab("projector.text", "    st.html(PROJECTOR_CSS)", "    pass",
          "projector mode does not enlarge the page's text"),
     _figures("projector.height", "HEIGHT_3D[s.projector]),", "HEIGHT_3D[False]),",
-             "projector mode does not enlarge the 3-D view"),
+             "projector mode does not size the 3-D view for the projector"),
     _lab("camera.in", "camera=camera_in,", "camera=None,",
          "a shared link's camera is not applied to the 3-D view"),
     _lab("camera.out", "settings = settings.with_(cam=cam)", "settings = settings",

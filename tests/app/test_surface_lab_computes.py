@@ -13,7 +13,8 @@ import re
 import numpy as np
 import pytest
 
-from lab_components.plotly_view.testing import decode, figures_in
+from lab_components.lab_surfaces import HEIGHT_3D
+from lab_components.plotly_view.testing import component_args, decode, figures_in
 from surfaces import figures as F
 from surfaces import settings as S
 from surfaces.descent import descend_many
@@ -95,6 +96,40 @@ def test_surfaces_follow_the_range():
                                reference_paths(s)["cross_entropy"], rtol=1e-6, atol=1e-5)
 
 
+def test_surfaces_and_paths_follow_y3_and_the_target():
+    # y3 = 0 and class 2: class 3 competes, so both the surfaces and the paths differ from
+    # the defaults' (y3 pinned at -1000, class 1)
+    at = run({**START, "res": "51", "target": "2"})
+    s = settings_of(at)
+    assert (s.y3, s.target) == (0.0, 2)
+    ref = error_surfaces(lo=-s.span, hi=s.span, n=51, y3=0.0, target=1)
+    pinned = error_surfaces(lo=-s.span, hi=s.span, n=51, y3=-1000.0, target=1)
+    fig_3d = figures_in(at)[0]
+    surfaces = [t for t in fig_3d["data"] if t["type"] == "surface"]
+    for trace, loss in zip(surfaces, LOSSES, strict=True):
+        np.testing.assert_allclose(decode(trace["z"]), ref.z[loss], rtol=1e-6, atol=1e-6)
+        assert not np.allclose(ref.z[loss], pinned.z[loss], atol=1e-3)
+    expected = reference_paths(s)
+    for loss in LOSSES:
+        np.testing.assert_allclose(drawn_paths(at)["3d"][loss], expected[loss], rtol=1e-6,
+                                   atol=1e-5, err_msg=loss)
+    class_1 = reference_paths(S.LabSettings(**{**s.__dict__, "target": 1}))
+    assert any(not np.allclose(class_1[loss], expected[loss], atol=1e-4) for loss in LOSSES)
+
+
+def test_a_start_outside_a_small_range_is_clipped_to_it_and_the_table_says_so():
+    at = run({"span": "5", "res": "51"})  # the default start (-8, 8) lies outside ±5
+    s = settings_of(at)
+    expected = reference_paths(s)
+    for view in ("3d", "map"):
+        for loss in LOSSES:
+            drawn = drawn_paths(at)[view][loss]
+            np.testing.assert_allclose(drawn, expected[loss], rtol=1e-6, atol=1e-5)
+            assert np.abs(drawn).max() <= 5.0 + 1e-6
+    left = next(h for h in next(iter(table(at).values())) if h.startswith("left"))
+    assert {row[left] for row in table(at).values()} == {"at step 0"}
+
+
 def steps_column(at) -> tuple[str, dict[str, str]]:
     """(header, {loss row: cell}) of the table's steps-to-threshold column."""
     rows = table(at)
@@ -118,14 +153,24 @@ def test_table_follows_the_threshold():
         assert cells[row] == str(steps), (row, cells[row], steps)
     # The threshold matters here: at the default 0.01 the steps differ.
     assert trajs["mse"].steps_to(0.01) != trajs["mse"].steps_to(0.5)
+    # and the curves draw their threshold line there
+    curves = figures_in(at)[2]
+    levels = [shape["y0"] for shape in curves["layout"]["shapes"] if shape.get("yref") == "y"]
+    assert levels == [0.5]
 
 
 def test_projector_mode_enlarges_the_figures():
     at = run({"res": "51"})
     normal = figures_in(at)
+    normal_heights = [[p["height"] for p in args["panels"]] for args in component_args(at)]
     at.toggle(key=key("projector")).set_value(True).run()
     assert not at.exception
     big = figures_in(at)
+    heights = [[p["height"] for p in args["panels"]] for args in component_args(at)]
+    # the 3-D view takes the projector's height (lower, to fit a 1280x720 screen with the
+    # presets: tests/e2e/test_lab_layout.py), the maps and the curves grow
+    assert heights[0][0] == HEIGHT_3D[True] != normal_heights[0][0]
+    assert heights[0][1] > normal_heights[0][1] and heights[0][2] > normal_heights[0][2]
     s = settings_of(at)
     surf = error_surfaces(lo=-s.span, hi=s.span, n=s.res, y3=s.y3, target=s.target_index)
     ref_3d = F.surfaces_3d(surf, projector=True)
@@ -147,3 +192,22 @@ def test_projector_mode_enlarges_the_figures():
     assert line_width(big[1]) > line_width(normal[1])
     curve_widths = [{t["line"]["width"] for t in f["data"]} for f in (big[2], normal[2])]
     assert min(curve_widths[0]) > max(curve_widths[1])
+
+
+def test_a_links_camera_reaches_the_3d_view_and_a_turned_camera_reaches_the_link():
+    at = run({"cam": "0.5,-1.5,1"})
+    assert component_args(at)[0]["camera"] == {"scene": {"eye": {"x": 0.5, "y": -1.5, "z": 1.0}}}
+    # the lecturer turns the view: the frame reports its cameras, the link follows
+    at.session_state["lab_figures"] = {"cameras": {"scene": {"eye": {"x": 2, "y": 0.25, "z": 1}}},
+                                       "missing": [], "seq": 1, "click": None}
+    at.run()
+    assert not at.exception
+    assert at.query_params["cam"] in ("2,0.25,1", ["2,0.25,1"])
+
+
+def test_projector_mode_enlarges_the_pages_text():
+    def styles(at):
+        return " ".join(node.proto.body for node in at.get("html"))
+
+    assert "1.35rem" not in styles(run())
+    assert ".stMarkdown p" in styles(run({"projector": "1"}))
