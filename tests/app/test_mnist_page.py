@@ -10,6 +10,7 @@ subset (LSL_MNIST_SOURCE=subset) and small step counts.
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from pathlib import Path
@@ -18,10 +19,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab_components.plotly_view.encoding import figure_json
 from lab_components.plotly_view.testing import component_args, decode, figures_in
 from surfaces.i18n import tr
-from surfaces.mnist import curves, jobs
+from surfaces.mnist import curves, figures, jobs
 from surfaces.mnist.config import LOSSES, PRESETS, TABLE, TrainConfig
+from surfaces.palette import LOSS_ORDER
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "mnist_training.py")
 WIDGET_KINDS = ("selectbox", "radio", "select_slider", "number_input")
@@ -185,6 +188,16 @@ def test_a_short_run_draws_the_engines_own_numbers(page):
     np.testing.assert_array_equal(counts["MSE"], view.history[-1].margin_counts["mse"])
     assert grid["data"][0]["type"] == "image"
     assert [t["type"] for t in confusion["data"]] == ["heatmap", "heatmap"]
+    # the read-out figures are the evaluation's own: each run's predictions and matrix
+    ev = view.evaluation
+    assert grid == json.loads(figure_json(figures.digit_grid(
+        images=ev.images, labels=ev.labels, predictions=ev.predictions, lang="en")))
+    for trace, loss in zip(confusion["data"], LOSS_ORDER, strict=True):  # MSE first
+        counts = ev.confusion[loss]  # drawn as each true digit's shares
+        shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        np.testing.assert_allclose(decode(trace["z"]), shares, rtol=1e-6, atol=1e-6)
+    assert not np.array_equal(ev.confusion["mse"], ev.confusion["cross_entropy"])
+    assert live["layout"]["xaxis"]["range"] == [0, 150]  # the run's length, not the notes'
     assert [t["name"] for t in per_class["data"]] == ["MSE", "Cross-entropy"]
     # the lecture's reading and the margins' sentence are there; nothing is left disabled
     assert any("Step 150" in m.value or "plateau" in m.value or "passed" in m.value
@@ -205,6 +218,7 @@ def test_stop_keeps_what_was_learned_and_resume_continues(page):
     stopped = view_of(at)
     assert 30 < stopped.step < 3000 and not at.button(key="mnist_resume").disabled
     at.button(key="mnist_resume").click().run()
+    assert view_of(at).step >= stopped.step  # it goes on from there: no fresh start
     poll_until(at, lambda at: view_of(at).step > stopped.step + 30)
     np.testing.assert_array_equal(view_of(at).log.loss[:stopped.step], stopped.log.loss)
     at.button(key="mnist_stop").click().run()
@@ -217,6 +231,8 @@ def test_pace_slows_the_run_and_can_be_changed_while_it_trains(page):
     at.button(key="mnist_train").click().run()
     assert view_of(at).pace == 50.0
     poll_until(at, lambda at: view_of(at).step >= 5)
+    # the progress bar moves with the run
+    poll_until(at, lambda at: at.get("progress") and at.get("progress")[0].proto.value > 0)
     at.selectbox(key="mnist_pace").set_value(None).run()
     assert view_of(at).pace is None
     at.button(key="mnist_stop").click().run()
