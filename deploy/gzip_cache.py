@@ -95,10 +95,11 @@ class GzipCache:
         self._kept_bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._eligible(scope):
+        headers = dict(scope.get("headers", ())) if scope["type"] == "http" else {}
+        if not self._eligible(scope, headers):
             await self.app(scope, receive, send)
             return
-        key = _answer_key(scope, dict(scope["headers"]))
+        key = _answer_key(scope, headers)
         if key is not None and (kept := self._kept.get(key)) is not None:
             self._kept.move_to_end(key)
             start, body = kept
@@ -113,13 +114,12 @@ class GzipCache:
         if key is not None and responder.immutable is not None:
             self._keep(key, *responder.immutable)
 
-    def _eligible(self, scope: Scope) -> bool:
+    def _eligible(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
         if scope["type"] != "http" or scope.get("method") != "GET":
             return False
         path = _relative_path(scope)
         if path != "/" and not path.startswith(_PREFIXES):
             return False
-        headers = dict(scope.get("headers", ()))
         if b"range" in headers:
             return False
         return accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
@@ -214,6 +214,7 @@ class _Responder:
         self.immutable: tuple[Message, bytes] | None = None
         self._passed: Message | None = None  # the start of a passing answer being recorded
         self._parts: list[bytes] = []  # its body so far
+        self._size = 0  # bytes in _parts
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -252,8 +253,10 @@ class _Responder:
     def _record(self, message: Message) -> None:
         """Keeps the body of a passing immutable answer as it goes out (up to _KEEP_AT_MOST
         bytes; a longer one is not kept)."""
-        self._parts.append(message.get("body", b""))
-        if sum(map(len, self._parts)) > _KEEP_AT_MOST:
+        part = message.get("body", b"")
+        self._parts.append(part)
+        self._size += len(part)
+        if self._size > _KEEP_AT_MOST:
             self._passed, self._parts = None, []
         elif not message.get("more_body", False):
             self.immutable = (self._passed, b"".join(self._parts))

@@ -113,7 +113,7 @@ def test_surfaces_and_paths_follow_y3_and_the_target():
     for loss in LOSSES:
         np.testing.assert_allclose(drawn_paths(at)["3d"][loss], expected[loss], rtol=1e-6,
                                    atol=1e-5, err_msg=loss)
-    class_1 = reference_paths(S.LabSettings(**{**s.__dict__, "target": 1}))
+    class_1 = reference_paths(s.with_(target=1))
     assert any(not np.allclose(class_1[loss], expected[loss], atol=1e-4) for loss in LOSSES)
 
 
