@@ -7,7 +7,7 @@ import streamlit as st
 
 from surfaces.i18n import DEFAULT, LANGUAGES, from_link, negotiate, tr
 
-__all__ = ["current", "picker", "t", "url_param"]
+__all__ = ["current", "keep", "picker", "t", "url_param"]
 
 KEY = "lang"  # session state: the language of this tab
 CHOSEN = "lang_chosen"  # session state: True once the link or the visitor named a language
@@ -43,6 +43,12 @@ def picker() -> None:
     current()
     st.sidebar.selectbox(t("app.language"), list(LANGUAGES), format_func=LANGUAGES.get,
                          key=KEY, on_change=_chosen)
+
+
+def keep() -> None:
+    """For a run that does not draw the picker: Streamlit drops the value of a widget that a
+    run leaves out, and the tab would fall back to its link's or its browser's language."""
+    st.session_state[KEY] = current()
 
 
 def url_param() -> dict[str, str]:

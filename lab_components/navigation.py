@@ -32,12 +32,14 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import lab_components.preload  # noqa: F401 - every module a page needs, before any page runs
-from lab_components import widget_guard
+from lab_components import lab_api, widget_guard
 from lab_components.lang import current as current_language
-from lab_components.lang import picker, t
+from lab_components.lang import keep, picker, t
+from lab_components.plotly_view import has_drawn
 from surfaces.activity import PAGE_RUNS
 
-__all__ = ["PAGES", "PageSpec", "ensure_routed", "error_boundary", "run_app"]
+__all__ = ["LAB_FIGURES", "PAGES", "PageSpec", "ensure_routed", "error_boundary",
+           "first_view_waits", "run_app"]
 
 ROOT = Path(__file__).resolve().parents[1]
 # The tab's icon, in the page itself (a data: URL, 5 kB): a Material icon as page_icon is an
@@ -56,18 +58,23 @@ LOG = logging.getLogger("loss_surface_lab")
 @dataclass(frozen=True)
 class PageSpec:
     """One page: its file under pages/, its URL path (never a file's name), the language-table
-    key of its title and its icon."""
+    key of its title and its icon; `first_view`: the key of the figure frame whose first
+    drawing the page's sidebar waits for (`first_view_waits`)."""
 
     file: str
     url_path: str
     title_key: str
     icon: str
     default: bool = False
+    first_view: str | None = None
+
+
+LAB_FIGURES = "lab_figures"  # the lab's figure frame (its Streamlit key)
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/surface_lab.py", "lab", "app.page.lab", ":material/landscape:",
-             default=True),
+             default=True, first_view=LAB_FIGURES),
     PageSpec("pages/mnist_training.py", "mnist", "app.page.mnist", ":material/model_training:"),
     PageSpec("pages/escape_map.py", "escape", "app.page.escape", ":material/grid_on:"),
     PageSpec("pages/gradient_anatomy.py", "anatomy", "app.page.anatomy", ":material/biotech:"),
@@ -110,10 +117,31 @@ def run_app() -> None:
     st.set_page_config(page_title=t("app.name"), layout="wide",
                        page_icon=None if st.session_state.get(ICON_GIVEN) else ICON)
     st.session_state[ICON_GIVEN] = True
-    page = st.navigation(list(_st_pages().values()))
-    picker()
+    pages = _st_pages()
+    page = st.navigation(list(pages.values()))
+    spec = next((s for s in PAGES if pages[s.file] is page), None)
+    if spec and spec.first_view and first_view_waits(spec.first_view):
+        keep()  # the picker comes with the rerun after the first drawing
+    else:
+        picker()
     with error_boundary():
         page.run()
+
+
+def first_view_waits(frame: str) -> bool:
+    """True while a page's sidebar widgets wait for the first drawing of its figure frame
+    `frame` (the frame's Streamlit key), in this session: on README's start (the process
+    serves the path route) until the frame reports that drawing (`has_drawn`).
+
+    Why: the first 3-D figure of a new visitor waits for the page's one thread, which is
+    busy from Streamlit's start until Plotly has drawn it; rendering the sidebar's widgets
+    (the language, the loss threshold, projector mode: drop-downs and a toggle, with their
+    lazily loaded code) took 0.13-0.19 s of it (docs/benchmarks.md). There, the lab's other
+    controls are in its frame, and these can wait for the rerun that the report brings,
+    about a second later. Under `streamlit run` (no route) the sidebar holds every control
+    of the lab and waits for nothing.
+    """
+    return lab_api.served_at() is not None and not has_drawn(frame)
 
 
 def ensure_routed(page_file: str) -> None:

@@ -16,7 +16,7 @@ from lab_components import lab_api
 from lab_components.lab_paths import CONTROLS, control_specs, lab_figures
 from lab_components.lang import current as current_language
 from lab_components.lang import t
-from lab_components.navigation import ensure_routed
+from lab_components.navigation import LAB_FIGURES, ensure_routed, first_view_waits
 from lab_components.plotly_view import Controls, moved_controls, plotly_panels
 from lab_components.settings_ui import PageState
 from surfaces import beyond_settings as B
@@ -34,7 +34,7 @@ PROJECTOR_CSS = """<style>
 </style>"""
 
 
-FIGURES = "lab_figures"  # the figure frame's key
+FIGURES = LAB_FIGURES  # the figure frame's key
 
 
 # --- page -----------------------------------------------------------------------------------
@@ -65,13 +65,17 @@ groups = {
 }
 if route:
     groups = {"lab.group.display": groups["lab.group.display"]}
-with st.sidebar:
-    if route:
-        st.caption(t("lab.controls_in_frame"))
-    for title, names in groups.items():
-        st.subheader(t(title))
-        for name in names:
-            state.widget(name)
+# A new visitor's first view: the sidebar's widgets (and the router's language picker) come
+# with the rerun after the figures' first drawing (see navigation.first_view_waits).
+waits = first_view_waits(FIGURES)
+if not waits:
+    with st.sidebar:
+        if route:
+            st.caption(t("lab.controls_in_frame"))
+        for title, names in groups.items():
+            st.subheader(t(title))
+            for name in names:
+                state.widget(name)
 
 settings = state.current(cam=state.previous.cam)
 state.notes_banner()
@@ -84,7 +88,8 @@ camera_in = {"scene": {"eye": dict(zip("xyz", s.cam, strict=True))}} if s.cam el
 # One frame, one plotly.js: the 3-D view, its controls, the maps and the curves.
 controls = Controls(control_specs(s, lang), S.TABLE.to_query(s), api=route,
                     lang=lang, large=s.projector)
-camera_out = plotly_panels(figs.panels, key=FIGURES, camera=camera_in, controls=controls)
+camera_out = plotly_panels(figs.panels, key=FIGURES, camera=camera_in, controls=controls,
+                           report_drawn=waits)
 
 # The camera the lecturer set goes into the link too.
 eye = (camera_out or {}).get("scene", {}).get("eye")

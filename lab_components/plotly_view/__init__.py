@@ -57,6 +57,11 @@ screen (value.figures) and the bases under them (value.bases), and a figure or b
 frame reported goes as its digest alone (the rerun after a move drawn from a route sends
 neither the figures nor the surfaces that route's answer brought).
 
+First drawing: `plotly_panels(..., report_drawn=True)` asks the frame to report (value.drawn
+= true) once every panel's first drawing is done, or has failed; `has_drawn(key)` is True
+from then on in that session. A page may leave out what its first view can wait for (work on
+the browser's one thread before the figures are drawn) until then.
+
 Camera protocol: the frontend reports `{"scene": {eye, center, up}, "scene2": {...}}` to
 Python 400 ms after the last camera change, and only when it differs from what it last
 reported; that value is what `plotly_view` returns. All 3D scenes of the first panel share
@@ -99,7 +104,7 @@ from streamlit import runtime
 from lab_components.plotly_view.encoding import figure_json, share_arrays, traces_json
 
 __all__ = ["COMPONENT_NAME", "Blob", "Click", "Controls", "Panel", "blob", "clicked",
-           "is_tagged_file", "moved_controls", "plotly_panels", "plotly_view"]
+           "has_drawn", "is_tagged_file", "moved_controls", "plotly_panels", "plotly_view"]
 
 _FRONTEND = Path(__file__).parent / "frontend"
 # plotly.min.js: plotly.js with only the trace types the app draws, built by bundle/build.mjs
@@ -289,11 +294,26 @@ def moved_controls(key: str) -> dict | None:
     return dict(report["values"])
 
 
+def has_drawn(key: str) -> bool:
+    """True once the frame `key` of this session has reported its panels' first drawing
+    (see `plotly_panels`' report_drawn); it stays True for the session, across page switches."""
+    seen = f"_plotly_view_drawn_{key}"
+    if st.session_state.get(seen):
+        return True
+    value = st.session_state.get(key)
+    if isinstance(value, dict) and value.get("drawn") is True:
+        st.session_state[seen] = True
+        return True
+    return False
+
+
 def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = None,
-                  controls: Controls | None = None) -> dict | None:
+                  controls: Controls | None = None, report_drawn: bool = False) -> dict | None:
     """Draw several figures stacked in one frame (one Plotly runtime); cameras as plotly_view.
 
     The cameras are those of the first panel's 3D scenes. `controls`: see `Controls`.
+    report_drawn: the frame reports once every panel's first drawing is done (`has_drawn`),
+    which reruns the page.
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string. Got {key!r} instead.")
@@ -336,6 +356,7 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
             **dataclasses.asdict(controls),
             # the frame's last report this run reflects
             "applied": st.session_state.get(f"_plotly_view_controls_{key}")},
+        report_drawn=bool(report_drawn),
         key=key,
         default=None,
     )

@@ -177,6 +177,10 @@ def test_where_the_route_serves_the_frames_controls_they_are_the_only_ones(route
     says where the others are; the frame's moves, the presets and the link still set every
     field."""
     at = run({"y1": "-6", "opt": "adam", "span": "12"})
+    # The frame has drawn its panels (until then the sidebar waits: tests/app/test_first_view)
+    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": 0,
+                                       "click": None, "controls": None, "drawn": True}
+    at.run()
     assert sidebar_keys(at) == {"lab_w_thr", "lab_w_projector"}
     assert any("3-D" in c.value for c in at.sidebar.caption)
     args = component_args(at)[0]["controls"]

@@ -19,8 +19,12 @@
  * Every figure is drawn with Plotly.react on the same div, with the cameras the user set put
  * back into its layout, so new data never resets the view. All 3D scenes of the first panel
  * share one camera. The value sent to Python is {cameras, missing, seq, click, figures
- * (the digests of the figures on screen), controls}. A panel whose figure is null and
- * whose digest is the one on screen keeps its drawing.
+ * (the digests of the figures on screen), bases, controls, drawn}. A panel whose figure is
+ * null and whose digest is the one on screen keeps its drawing.
+ *
+ * args.report_drawn: the page waits for the first drawing (it holds back work that would
+ * take the page's one thread before the figures are on screen). Once every panel has been
+ * drawn once, or drawing failed, `drawn` turns true and the value is sent (a rerun).
  *
  * args.controls: a row of inputs under the first panel (see the Python module's docstring);
  * a move asks controls.api for the panels and draws them, then reports the values.
@@ -88,6 +92,9 @@
     listening: false,
     timer: null,
     queue: Promise.resolve(), // renders run one after another
+    drawn: false, // every panel has had its first drawing (or drawing failed)
+    wantsDrawn: false, // the last render asked to be told (args.report_drawn)
+    drawnSent: false, // a value with drawn = true has gone to Python
   };
   // The figure's controls (args.controls): a row of inputs under the first panel.
   var controls = {
@@ -212,7 +219,9 @@
       controls: controls.moved ? {
         frame: FRAME_ID, seq: controls.moved, values: Object.assign({}, controls.values),
       } : null,
+      drawn: state.drawn,
     };
+    if (state.drawn) state.drawnSent = true;
     send("streamlit:setComponentValue", { value: value, dataType: "json" });
     if (value.controls) controls.div.dataset.reported = String(value.controls.seq);
   }
@@ -1004,6 +1013,7 @@
         });
       },
       function (err) {
+        p.failed = true;
         fail("Plotly could not draw the figure: " + (err && err.message ? err.message : err));
       }
     );
@@ -1082,11 +1092,24 @@
       })
       .then(function () {
         if (newCamera) scheduleReport();
+        firstDrawingDone(false);
       })
       .catch(function (err) {
         releaseWarm();
         fail(String(err && err.message ? err.message : err));
+        firstDrawingDone(true);
       });
+  }
+
+  // Every panel drawn once (or drawing failed): tell Python if the page waits for it.
+  function firstDrawingDone(failed) {
+    if (!state.drawn) {
+      if (!panels.length) return;
+      if (!failed && !panels.every(function (p) { return p.renders > 0 || p.failed; })) return;
+      state.drawn = true;
+      gd.dataset.drawn = "1";
+    }
+    if (state.wantsDrawn && !state.drawnSent) sendValue();
   }
 
   function onRender(args, theme) {
@@ -1132,7 +1155,9 @@
       state.missing = [];
     }
     var newCamera = takeCameraArg(args.camera);
+    state.wantsDrawn = !!args.report_drawn;
     drawAll(newCamera);
+    if (state.drawn) firstDrawingDone(false); // asked after the drawing was done
   }
 
   window.addEventListener("resize", function () {
