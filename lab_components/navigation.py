@@ -129,17 +129,18 @@ def run_app() -> None:
 
 
 def first_view_waits(frame: str) -> bool:
-    """True while a page's sidebar widgets wait for the first drawing of its figure frame
-    `frame` (the frame's Streamlit key), in this session: on README's start (the process
-    serves the path route) until the frame reports that drawing (`has_drawn`).
+    """True while a page's sidebar widgets and the text under its figures wait for the first
+    drawing of its figure frame `frame` (the frame's Streamlit key), in this session: on
+    README's start (the process serves the path route) until the frame reports that drawing
+    (`has_drawn`).
 
     Why: the first 3-D figure of a new visitor waits for the page's one thread, which is
     busy from Streamlit's start until Plotly has drawn it; rendering the sidebar's widgets
     (the language, the loss threshold, projector mode: drop-downs and a toggle, with their
-    lazily loaded code) took 0.13-0.19 s of it (docs/benchmarks.md). There, the lab's other
-    controls are in its frame, and these can wait for the rerun that the report brings,
-    about a second later. Under `streamlit run` (no route) the sidebar holds every control
-    of the lab and waits for nothing.
+    lazily loaded code) took 0.13-0.19 s of it, the text below the figures about 0.07 s
+    (docs/benchmarks.md). There, the lab's other controls are in its frame, and these can
+    wait for the rerun that the report brings, about half a second later. Under `streamlit
+    run` (no route) the sidebar holds every control of the lab and nothing waits.
     """
     return lab_api.served_at() is not None and not has_drawn(frame)
 

@@ -65,8 +65,9 @@ groups = {
 }
 if route:
     groups = {"lab.group.display": groups["lab.group.display"]}
-# A new visitor's first view: the sidebar's widgets (and the router's language picker) come
-# with the rerun after the figures' first drawing (see navigation.first_view_waits).
+# A new visitor's first view: the sidebar's widgets (and the router's language picker) and
+# the text under the figures come with the rerun after the figures' first drawing (see
+# navigation.first_view_waits).
 waits = first_view_waits(FIGURES)
 if not waits:
     with st.sidebar:
@@ -100,8 +101,9 @@ state.commit(settings)
 if projector:  # below the figures, so that they stay in view
     state.preset_story()
 
-left_at = {loss: path.left_at for loss, path in figs.paths.items()}
-st.markdown(markdown_table(summary(figs.trajs, left_at, s.thr, lang)))
-st.markdown(explanation(settings, figs.trajs, lang))
-st.markdown(t("lab.beyond", **{name: f"./{path}?{urlencode(B.from_lab(settings, table))}"
-                               for name, path, table in B.FROM_LAB}))
+if not waits:  # below the figures: a new visitor's first view gets it with that rerun too
+    left_at = {loss: path.left_at for loss, path in figs.paths.items()}
+    st.markdown(markdown_table(summary(figs.trajs, left_at, s.thr, lang)))
+    st.markdown(explanation(settings, figs.trajs, lang))
+    st.markdown(t("lab.beyond", **{name: f"./{path}?{urlencode(B.from_lab(settings, table))}"
+                                   for name, path, table in B.FROM_LAB}))

@@ -1,6 +1,7 @@
 """A new visitor's first view of the lab on README's start: the sidebar's widgets (the
-language, the loss threshold, projector mode) wait for the figures' first drawing, which the
-frame reports; nothing waits under `streamlit run`, and nothing is lost meanwhile.
+language, the loss threshold, projector mode) and the text under the figures wait for the
+figures' first drawing, which the frame reports; nothing waits under `streamlit run`, and
+nothing is lost meanwhile.
 
 The browser side (the frame reports, the widgets come after the drawing) is tested in
 tests/e2e/test_production_browser.py."""
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab_components import lab_api
 from lab_components.plotly_view.testing import component_args
-from tests.app.test_surface_lab import run, url
+from tests.app.test_surface_lab import run, table, url
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGETS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input",
@@ -50,6 +51,7 @@ def test_the_sidebar_s_widgets_come_once_the_frame_reports_its_first_drawing(rou
     at = run({"thr": "0.01", "projector": "0", "y1": "-6"})
     assert sidebar_widgets(at) == set()
     assert not at.sidebar.caption  # where the controls are: said with them
+    assert not at.markdown  # the table and the text under the figures: with them too
     assert asks_for_the_report(at)
     assert url(at)["thr"] == "0.01" and url(at)["y1"] == "-6"  # the link is whole meanwhile
 
@@ -60,6 +62,8 @@ def test_the_sidebar_s_widgets_come_once_the_frame_reports_its_first_drawing(rou
     assert sidebar_widgets(at) == {"lab_w_thr", "lab_w_projector"}
     assert at.sidebar.selectbox(key="lab_w_thr").value == 0.01  # the link's, not the default
     assert any("3-D" in c.value for c in at.sidebar.caption)
+    assert set(table(at)) == {"Mean square error", "Cross-entropy"}
+    assert any("cross-entropy" in m.value.lower() for m in at.markdown[1:])  # the explanation
     assert not asks_for_the_report(at)
 
     frame_says(at, seq=3, drawn=False)  # a later frame (a page switch): the session has seen it
