@@ -139,8 +139,9 @@ def first_view_waits(frame: str) -> bool:
     (the language, the loss threshold, projector mode: drop-downs and a toggle, with their
     lazily loaded code) took 0.13-0.19 s of it, the text below the figures about 0.07 s
     (docs/benchmarks.md). There, the lab's other controls are in its frame, and these can
-    wait for the rerun that the report brings, about half a second later. Under `streamlit
-    run` (no route) the sidebar holds every control of the lab and nothing waits.
+    wait for the rerun that the report brings (the maps and the curves are drawn after the
+    3-D view, so about a second later). Under `streamlit run` (no route) the sidebar holds
+    every control of the lab and nothing waits.
     """
     return lab_api.served_at() is not None and not has_drawn(frame)
 
