@@ -10,37 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
-from lab_components import lab_api
 from lab_components.plotly_view.testing import component_args
+from tests.app.test_lab_controls import SIDEBAR_WIDGETS, report_drawing
+from tests.app.test_router_runs import _NoPagesDirectory
 from tests.app.test_surface_lab import run, table, url
 
 ROOT = Path(__file__).resolve().parents[2]
-WIDGETS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input",
-           "checkbox")
-
-
-@pytest.fixture
-def route_served(monkeypatch):
-    """As on README's start: this process serves the path route."""
-    monkeypatch.setattr(lab_api, "_SERVED", [lab_api.PATH])
 
 
 def sidebar_widgets(at: AppTest) -> set[str]:
-    return {w.key for kind in WIDGETS for w in getattr(at.sidebar, kind)}
-
-
-def frame_says(at: AppTest, seq: int, drawn: bool) -> AppTest:
-    """The frame's value as plotly_view.js sends it, with no camera, move or click."""
-    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": seq,
-                                       "click": None, "figures": None, "bases": None,
-                                       "controls": None, "drawn": drawn}
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    """The keys of every widget in the sidebar (the lab's and the language picker)."""
+    return {w.key for kind in SIDEBAR_WIDGETS for w in getattr(at.sidebar, kind)}
 
 
 def asks_for_the_report(at: AppTest) -> bool:
@@ -55,10 +38,10 @@ def test_the_sidebar_s_widgets_come_once_the_frame_reports_its_first_drawing(rou
     assert asks_for_the_report(at)
     assert url(at)["thr"] == "0.01" and url(at)["y1"] == "-6"  # the link is whole meanwhile
 
-    frame_says(at, seq=1, drawn=False)  # a camera report before the drawing: still waiting
+    report_drawing(at, seq=1, drawn=False)  # a camera report before the drawing: still waiting
     assert sidebar_widgets(at) == set() and asks_for_the_report(at)
 
-    frame_says(at, seq=2, drawn=True)
+    report_drawing(at, seq=2)
     assert sidebar_widgets(at) == {"lab_w_thr", "lab_w_projector"}
     assert at.sidebar.selectbox(key="lab_w_thr").value == 0.01  # the link's, not the default
     assert any("3-D" in c.value for c in at.sidebar.caption)
@@ -66,7 +49,7 @@ def test_the_sidebar_s_widgets_come_once_the_frame_reports_its_first_drawing(rou
     assert any("cross-entropy" in m.value.lower() for m in at.markdown[1:])  # the explanation
     assert not asks_for_the_report(at)
 
-    frame_says(at, seq=3, drawn=False)  # a later frame (a page switch): the session has seen it
+    report_drawing(at, seq=3, drawn=False)  # a later frame (a page switch): the session has seen it
     assert sidebar_widgets(at) == {"lab_w_thr", "lab_w_projector"}
     at.sidebar.selectbox(key="lab_w_thr").set_value(0.5).run()
     assert url(at)["thr"] == "0.5"
@@ -76,10 +59,6 @@ def test_without_the_route_nothing_waits():
     at = run({"thr": "0.01"})
     assert {"lab_w_thr", "lab_w_projector", "lab_w_y1"} <= sidebar_widgets(at)
     assert not asks_for_the_report(at)
-
-
-class _NoPagesDirectory:
-    uses_pages_directory = False
 
 
 def test_a_language_picked_on_another_page_stays_through_the_lab_s_first_view(
@@ -96,5 +75,5 @@ def test_a_language_picked_on_another_page_stays_through_the_lab_s_first_view(
     assert "lang" not in sidebar_widgets(at)  # the lab's first view: no picker yet
     at.run()  # any rerun before the drawing (a preset, a camera report)
     assert "誤差曲面" in at.title[0].value
-    frame_says(at, seq=1, drawn=True)
+    report_drawing(at, seq=1)
     assert at.sidebar.selectbox(key="lang").value == "zh-Hant"

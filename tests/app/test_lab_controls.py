@@ -33,6 +33,17 @@ def report(at: AppTest, values: dict, seq: int, frame: str = "frame-a") -> AppTe
     return at
 
 
+def report_drawing(at: AppTest, seq: int, drawn: bool = True) -> AppTest:
+    """The frame's value with no camera, move or click: once its panels' first drawing is
+    done (drawn), or before it (a camera report, say)."""
+    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": seq,
+                                       "click": None, "figures": None, "bases": None,
+                                       "controls": None, "drawn": drawn}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 class Answer:
     def __init__(self, response) -> None:
         self.status_code = response.status_code
@@ -158,12 +169,6 @@ def test_a_move_of_the_frames_controls_moves_the_sidebar_the_link_and_the_table(
     assert url(at)["y1"] == "2.5"
 
 
-@pytest.fixture
-def route_served(monkeypatch):
-    """As on README's start: this process serves the path route."""
-    monkeypatch.setattr(lab_api, "_SERVED", [lab_api.PATH])
-
-
 SIDEBAR_WIDGETS = ("slider", "select_slider", "selectbox", "radio", "toggle", "number_input")
 
 
@@ -177,10 +182,7 @@ def test_where_the_route_serves_the_frames_controls_they_are_the_only_ones(route
     says where the others are; the frame's moves, the presets and the link still set every
     field."""
     at = run({"y1": "-6", "opt": "adam", "span": "12"})
-    # The frame has drawn its panels (until then the sidebar waits: tests/app/test_first_view)
-    at.session_state["lab_figures"] = {"cameras": None, "missing": [], "seq": 0,
-                                       "click": None, "controls": None, "drawn": True}
-    at.run()
+    report_drawing(at, seq=0)  # until then the sidebar waits (tests/app/test_first_view.py)
     assert sidebar_keys(at) == {"lab_w_thr", "lab_w_projector"}
     assert any("3-D" in c.value for c in at.sidebar.caption)
     args = component_args(at)[0]["controls"]

@@ -17,6 +17,8 @@ from tests.hosting.test_serve import RAISES
 
 pytestmark = [pytest.mark.hosting, pytest.mark.e2e]
 
+FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'  # the lab's figure frame
+
 
 def test_a_visitor_sees_no_deploy_button_and_no_developer_menu(serve, page):  # noqa: F811
     server = serve()
@@ -124,8 +126,7 @@ def test_later_page_loads_take_plotly_js_from_the_browser(serve, page):  # noqa:
         loaded.clear()
         from_cache.clear()
         page.goto(server.url + path)
-        page.frame_locator('iframe[title="lab_components.plotly_view.plotly_view"]').first \
-            .locator("#plot .main-svg").first.wait_for(timeout=60_000)
+        page.frame_locator(FRAME).first.locator("#plot .main-svg").first.wait_for(timeout=60_000)
         wait_until_idle(page, 60)
         ids = [i for i, u in urls.items() if "/plotly.min.js?v=" in u]
         assert ids, sorted(urls.values())
@@ -146,8 +147,7 @@ def test_a_new_visitor_s_lab_loads_no_slider_code(serve, page):  # noqa: F811
     asked = []
     page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
     page.goto(server.url + "/")
-    page.frame_locator('iframe[title="lab_components.plotly_view.plotly_view"]').first \
-        .locator("#plot .main-svg").first.wait_for(timeout=60_000)
+    page.frame_locator(FRAME).first.locator("#plot .main-svg").first.wait_for(timeout=60_000)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("combobox").nth(1).wait_for(timeout=30_000)  # after the drawing
     wait_until_idle(page, 60)
@@ -156,8 +156,6 @@ def test_a_new_visitor_s_lab_loads_no_slider_code(serve, page):  # noqa: F811
     assert any(name.startswith("Selectbox.") for name in asked), asked
     assert not [n for n in asked if n.startswith(("Slider.", "moment.", "numbro."))]
 
-
-FRAME = 'iframe[title="lab_components.plotly_view.plotly_view"]'
 # When the sidebar first holds a widget, and the page the summary table under the figures
 # (ms since the epoch), watched from the page's start.
 SIDEBAR_WATCH = """
