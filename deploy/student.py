@@ -208,10 +208,18 @@ class Tab:
 
     def choose(self, kind: str, label: str, **value) -> str:
         """Hold a value for any widget, given as its WidgetState field, e.g.
-        choose("selectbox", "Model", string_value="...") or choose("number_input",
-        "Epochs", double_value=50)."""
+        choose("selectbox", "Model", string_value="...")."""
         state = WidgetState(id=self.widget(kind, label).id, **value)
         self._values[state.id] = state
+        return state.id
+
+    def set_number(self, label: str, value: float) -> str:
+        """Hold `value` for the number input `label`, as a browser sends it: an int_value for
+        an integer input, else a double_value (Streamlit registers both as double_value)."""
+        box = self.widget("number_input", label)
+        if box.data_type == box.INT:
+            return self.choose("number_input", label, int_value=int(value))
+        return self.choose("number_input", label, double_value=float(value))
 
     def set_state(self, state: WidgetState) -> None:
         """Hold any raw widget state (hostile tests: wrong types, unknown ids)."""
@@ -441,7 +449,7 @@ def choose_long_training(tab: Tab) -> None:
         tab.choose("selectbox", "Model", string_value=deep)
     for label, value in (("Epochs", 50), ("Steps", 60_000)):
         with contextlib.suppress(KeyError):  # the page counts epochs or steps
-            tab.choose("number_input", label, double_value=value)
+            tab.set_number(label, value)
 
 
 def training(tab: Tab) -> bool:

@@ -7,11 +7,14 @@ slider), raises inside its own rerun preparation, before the page runs: the page
 it and the visitor sees an error box instead of the lab.
 
 `install()` wraps `SessionState.set_widgets_from_proto`, the one place where fresh client
-values enter a session. A value whose type is not the widget's, that the widget's own
-deserialiser rejects, or that lies outside a slider's range is dropped before Streamlit sees
-it, so the widget keeps its previous value; `rejected()` gives, for the current run, each
-dropped widget's key and what was sent, so that the page can say so in one line
-(`lab_components.settings_ui.PageState.current` does, through the field table's notes).
+values enter a session. A value whose type is not the widget's (a number input takes an
+int_value or a double_value: Streamlit registers it as the latter, its browser client sends
+the former for an integer input), that the widget's own deserialiser rejects, that lies
+outside a slider's or number input's range, or a fraction for an integer input is dropped
+before Streamlit sees it, so the widget keeps its previous value; `rejected()` gives, for
+the current run, each dropped widget's key and what was sent, so that the page can say so
+in one line (`lab_components.settings_ui.PageState.current` does, through the field table's
+notes).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import threading
 from typing import Any
 
 import streamlit as st
+from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.runtime.state.common import unpack_widget_state_value
 from streamlit.runtime.state.session_state import SessionState
 
@@ -31,6 +35,9 @@ __all__ = ["REJECTED_KEY", "check", "install", "rejected"]
 REJECTED_KEY = "_lsl_rejected_widgets"  # session state: {widget key: what was sent} this run
 LOG = logging.getLogger("loss_surface_lab.widget_guard")
 _TRIGGERS = {"trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value"}
+# Streamlit registers every number_input as a double_value widget, and its browser client sends
+# an int_value for an integer one: either number is the widget's to take.
+_NUMBERS = {"int_value", "double_value"}
 _lock = threading.Lock()
 
 
@@ -38,7 +45,8 @@ def check(metadata: Any, state: Any) -> str | None:
     """Why `state` (a WidgetState proto) cannot be this widget's value; None if it can."""
     kind = state.WhichOneof("value")
     expected = getattr(metadata, "value_type", None)
-    if expected and kind != expected and not (kind in _TRIGGERS and expected in _TRIGGERS):
+    if expected and kind != expected and not any(
+            kind in same and expected in same for same in (_TRIGGERS, _NUMBERS)):
         return f"a {kind} where the widget takes a {expected}"
     try:
         metadata.deserializer(unpack_widget_state_value(state))
@@ -46,7 +54,15 @@ def check(metadata: Any, state: Any) -> str | None:
         return f"its deserialiser raised {type(error).__name__}"
     serde = getattr(metadata.deserializer, "__self__", None)
     lo, hi = getattr(serde, "min_value", None), getattr(serde, "max_value", None)
-    if kind == "double_array_value" and isinstance(lo, int | float) and isinstance(hi, int | float):
+    if not (isinstance(lo, int | float) and isinstance(hi, int | float)):
+        return None
+    if kind in _NUMBERS:  # a number_input's; Streamlit would reset it to the default unsaid
+        value = getattr(state, kind)
+        if not (math.isfinite(value) and lo <= value <= hi):
+            return f"outside [{lo:g}, {hi:g}]"
+        if getattr(serde, "data_type", None) == NumberInputProto.INT and value != int(value):
+            return "a fraction where the widget takes a whole number"
+    if kind == "double_array_value":
         data = state.double_array_value.data
         single = getattr(serde, "single_value", None)
         if single is not None and len(data) != (1 if single else 2):

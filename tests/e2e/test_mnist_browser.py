@@ -73,7 +73,7 @@ def _open(page, url: str, wait) -> None:
 
 
 def _set_number(page, wait, label: str, value: int) -> None:
-    box = page.get_by_test_id("stSidebar").get_by_label(label)
+    box = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name=label, exact=True)
     box.fill(str(value))
     box.press("Enter")
     wait(page)
@@ -162,6 +162,26 @@ def test_stop_ends_training_promptly_and_resume_continues(
     assert "Training: step" in _status_text(page)
     main.get_by_role("button", name="Stop").click()
     main.get_by_text("Stopped at step").wait_for(timeout=10_000)
+
+
+def test_a_number_typed_in_the_sidebar_is_taken_and_train_warns_of_nothing(
+    page, streamlit_server, wait_for_streamlit
+):
+    """The browser sends an integer box's value as an int_value: it must become the setting
+    (it was dropped, and every Train press said the link had bad steps, eval_every, seed)."""
+    _open(page, streamlit_server(APP, env=ENV, query="/mnist?model=mlp&batch_size=10"),
+          wait_for_streamlit)
+    _set_number(page, wait_for_streamlit, "Steps", 3000)
+    _set_number(page, wait_for_streamlit, "Seed", 7)
+    assert "steps=3000" in page.url and "seed=7" in page.url
+    assert "3,000 steps of 10 images" in _status_text(page)
+    _main(page).get_by_role("button", name="Train").click()
+    _poll(lambda: _points(page), lambda n: n > 0, 30, "the first curves")
+    assert "of 3,000" in _status_text(page)
+    assert not page.get_by_test_id("stAlert").filter(has_text="⚠️").count(), _status_text(page)
+    _main(page).get_by_role("button", name="Stop").click()
+    _main(page).get_by_text("Stopped at step").wait_for(timeout=10_000)
+    assert not page.get_by_test_id("stAlert").filter(has_text="⚠️").count(), _status_text(page)
 
 
 def test_a_second_tab_waits_its_turn_and_cannot_touch_the_first_tabs_run(

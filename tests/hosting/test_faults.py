@@ -77,6 +77,51 @@ def test_a_widget_value_the_slider_cannot_take_is_dropped_and_said(prod, value):
     assert parse_qs(tab.query)["y1"] == ["-6.5"]  # the previous value, not the default
 
 
+def test_numbers_typed_on_the_mnist_page_are_taken_as_a_browser_sends_them(prod):
+    """A browser sends an integer number input's value as an int_value, where Streamlit
+    registers every number input as a double_value: the page takes it, with no warning
+    (it was dropped and reported as a bad value on every Train press)."""
+    async def scenario():
+        tab = Tab(prod.url, path="mnist")
+        await tab.open()
+        for label, value in (("Steps", 3000), ("Test every … steps", 20), ("Seed", 7)):
+            tab.set_number(label, value)
+        run = await tab.rerun()
+        await tab.close()
+        return tab, run
+
+    tab, run = arun(scenario())
+    assert run.exceptions == [] and run.errors == [] and run.warnings == []
+    query = parse_qs(tab.query)
+    assert (query["steps"], query["eval_every"], query["seed"]) == (["3000"], ["20"], ["7"])
+
+
+@pytest.mark.parametrize("value", [
+    {"int_value": 70_000},  # above the input's maximum: Streamlit would reset it unsaid
+    {"int_value": 0},  # below its minimum
+    {"double_value": 2500.5},  # a fraction for a whole number
+    {"double_value": float("nan")},
+    {"double_value": float("inf")},
+    {"string_value": "3000"},
+])
+def test_a_number_the_input_cannot_take_is_dropped_and_said(prod, value):
+    async def scenario():
+        tab = Tab(prod.url, path="mnist", query="steps=4000")
+        await tab.open()
+        tab.set_number("Steps", 4000)
+        await tab.rerun()
+        tab.set_state(WidgetState(id=tab.widget("number_input", "Steps").id, **value))
+        run = await tab.rerun()
+        await tab.close()
+        return tab, run
+
+    tab, run = arun(scenario())
+    assert run.exceptions == [] and run.errors == []
+    [warning] = run.warnings
+    assert "steps" in warning and "4000" in warning  # which setting, and the value kept
+    assert parse_qs(tab.query)["steps"] == ["4000"]
+
+
 def test_a_rerun_flood_from_one_client_does_not_stop_the_others(prod):
     async def scenario():
         flood = Tab(prod.url, path="triangle")
