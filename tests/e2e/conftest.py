@@ -103,9 +103,18 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
 
     Starts `streamlit run` on a free port with cwd = repo root, waits (at most 60 s) for
     /_stcore/health, and stops every server it started at teardown. `env` adds to os.environ;
-    `query` is appended to the URL (e.g. "?lr=0.1").
+    `query` is appended to the URL (e.g. "?lr=0.1"). `streamlit_server.log()` is the tail of
+    the last server's output (for a test's failure message).
     """
     started: list[tuple[subprocess.Popen, object]] = []
+
+    def log(chars: int = 4000) -> str:
+        if not started:
+            return ""
+        output = started[-1][1]
+        output.flush()
+        output.seek(0)
+        return output.read().decode("utf-8", "replace")[-chars:]
 
     def start(script_path: str | os.PathLike, env: dict | None = None, query: str = "") -> str:
         script = Path(script_path)
@@ -150,6 +159,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
             what = f"exited with code {exit_code} before /_stcore/health answered"
         raise RuntimeError(f"streamlit run {script} {what}. Server stderr and stdout:\n{log}")
 
+    start.log = log
     yield start
     for proc, stderr in started:
         _stop(proc)

@@ -105,17 +105,25 @@ def _status_text(page) -> str:
     return _main(page).inner_text()
 
 
-def _click_when_enabled(page, name: str, timeout_s: float = 15.0) -> None:
+def _click_when_enabled(page, name: str, server_log=lambda: "",
+                        timeout_s: float = 15.0) -> None:
     """Click the main area's button `name`; if it stays disabled, fail with what the page
-    shows (its text and each button's state), to tell a stale button from a stale status."""
+    shows (its text and each button's state, the app's connection and script state, what the
+    browser's console said) and the server's log: a stale button, a stale status and a lost
+    connection (Streamlit then disables every widget) each read differently."""
     button = _main(page).get_by_role("button", name=name)
     try:
         button.click(timeout=timeout_s * 1000)
     except PlaywrightTimeoutError:
         buttons = _main(page).get_by_role("button").evaluate_all(
             "bs => bs.map(b => [b.innerText.trim(), b.disabled])")
-        raise AssertionError(f"{name} stayed disabled for {timeout_s:.0f} s; buttons: "
-                             f"{buttons}; the page says: {_status_text(page)!r}") from None
+        app = page.get_by_test_id("stApp")
+        states = {k: app.get_attribute(f"data-test-{k}-state") for k in ("connection", "script")}
+        console = "\n".join(getattr(page, "lsl_console", [])[-30:])
+        raise AssertionError(
+            f"{name} stayed disabled for {timeout_s:.0f} s; buttons: {buttons}; app: {states}; "
+            f"the page says: {_status_text(page)!r}\nthe console said:\n{console}\n"
+            f"the server's log ends:\n{server_log()}") from None
 
 
 def test_the_deep_preset_shows_the_plateau_while_it_trains(
@@ -145,6 +153,9 @@ def test_the_deep_preset_shows_the_plateau_while_it_trains(
 def test_stop_ends_training_promptly_and_resume_continues(
     page, streamlit_server, wait_for_streamlit
 ):
+    page.lsl_console = []
+    page.on("console", lambda m: page.lsl_console.append(
+        f"{time.strftime('%H:%M:%S')} {m.type}: {m.text[:300]}"))
     _open(page, streamlit_server(APP, env=ENV, query="/mnist?model=mlp&batch_size=10"),
           wait_for_streamlit)
     main = _main(page)
@@ -157,7 +168,7 @@ def test_stop_ends_training_promptly_and_resume_continues(
     time.sleep(1.0)
     assert _points(page) == stopped  # nothing trains any more
 
-    _click_when_enabled(page, "Resume")
+    _click_when_enabled(page, "Resume", streamlit_server.log)
     _poll(lambda: _points(page), lambda n: n != stopped, 30, "the curves to continue")
     assert "Training: step" in _status_text(page)
     main.get_by_role("button", name="Stop").click()
