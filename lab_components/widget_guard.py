@@ -30,8 +30,9 @@ from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.runtime.state.common import unpack_widget_state_value
 from streamlit.runtime.state.session_state import SessionState
 
-__all__ = ["REJECTED_KEY", "check", "install", "rejected"]
+__all__ = ["DROPPED", "REJECTED_KEY", "check", "install", "rejected"]
 
+DROPPED = "Dropped a client value"  # how each dropped value's log line begins
 REJECTED_KEY = "_lsl_rejected_widgets"  # session state: {widget key: what was sent} this run
 LOG = logging.getLogger("loss_surface_lab.widget_guard")
 _TRIGGERS = {"trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value"}
@@ -83,7 +84,7 @@ def _guarded(original):
                 keep.append(state)
                 continue
             key = self._key_id_mapper.id_key_mapping.get(state.id, state.id)
-            LOG.warning("Dropped a client value for widget %s: %s", key, why)
+            LOG.warning("%s for widget %s: %s", DROPPED, key, why)
             dropped[key] = _sent(state)
         if dropped:  # in place: the caller keeps this proto as the interaction's states
             del widget_states.widgets[:]

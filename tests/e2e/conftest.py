@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from deploy.cluster import free_port, healthy
+from lab_components.widget_guard import DROPPED  # logged for each value it turns away
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -161,9 +162,16 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
 
     start.log = log
     yield start
+    dropped = []
     for proc, stderr in started:
         _stop(proc)
+        stderr.seek(0)
+        dropped += [line for line in stderr.read().decode("utf-8", "replace").splitlines()
+                    if DROPPED in line]
         stderr.close()
+    if dropped:  # a browser only sends what its widgets can produce
+        pytest.fail("The widget guard dropped values a real browser sent:\n"
+                    + "\n".join(dropped[:10]), pytrace=False)
 
 
 def wait_until_idle(page, timeout_s: float = 30.0) -> None:
