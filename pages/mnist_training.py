@@ -278,7 +278,7 @@ replay.button(t("mnist.replay"), icon=":material/replay:", key="mnist_replay",
               disabled=view is None or busy or view.log is None, width="stretch",
               help=t("mnist.replay.help"))
 pace.selectbox(t("mnist.pace"), PACES, key=PACE, format_func=pace_label, on_change=on_pace,
-               label_visibility="collapsed")
+               label_visibility="collapsed", required=True)  # full speed is None: no clearing
 
 polling = busy or REPLAY in st.session_state
 st.fragment(live_panel, run_every=LIVE_EVERY_S if polling else None)(busy, C.preset_of(settings))

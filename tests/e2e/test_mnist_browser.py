@@ -195,6 +195,28 @@ def test_a_number_typed_in_the_sidebar_is_taken_and_train_warns_of_nothing(
     assert not page.get_by_test_id("stAlert").filter(has_text="⚠️").count(), _status_text(page)
 
 
+def test_the_pace_can_be_changed_while_it_trains_but_not_cleared(
+    page, streamlit_server, wait_for_streamlit
+):
+    """Full speed is the pace None: Streamlit offered a clear button on the box (a blank box,
+    a value the page cannot take). The box now only changes from one pace to another."""
+    _open(page, streamlit_server(APP, env=ENV, query="/mnist?model=mlp&batch_size=10"
+                                 "&steps=60000"), wait_for_streamlit)
+    main = _main(page)
+    box = main.get_by_test_id("stSelectbox")
+    main.get_by_role("button", name="Train").click()
+    _poll(lambda: _points(page), lambda n: n > 0, 30, "the first curves")
+    assert box.get_by_role("button", name="Clear value").count() == 0
+    for name in ("50 steps per second", "Full speed"):
+        box.locator("input").click()
+        page.get_by_role("option", name=name).click()
+        wait_for_streamlit(page)
+        assert box.locator("input").input_value() == name
+        assert box.get_by_role("button", name="Clear value").count() == 0
+    main.get_by_role("button", name="Stop").click()
+    main.get_by_text("Stopped at step").wait_for(timeout=10_000)
+
+
 def test_a_second_tab_waits_its_turn_and_cannot_touch_the_first_tabs_run(
     page, browser, streamlit_server, wait_for_streamlit, tmp_path
 ):
