@@ -60,21 +60,36 @@ def test_a_malformed_message_closes_that_connection_only(prod, payload, code):
     {"trigger_value": True},
 ])
 def test_a_widget_value_the_slider_cannot_take_is_dropped_and_said(prod, value):
-    async def scenario():  # the simplex page: its start point is a Streamlit slider
-        tab = Tab(prod.url, path="triangle")
+    # the simplex page: its start point is a Streamlit slider
+    tab, run = _bad_value_after_a_good_one(
+        prod, "triangle", lambda tab: tab.set_slider("Start y1", -6.5), "slider", "Start y1",
+        value)
+    _said_and_kept(tab, run, "y1", "-6.5")  # the previous value, not the default
+
+
+def _bad_value_after_a_good_one(prod, path: str, hold, kind: str, label: str, value: dict):
+    """A tab on `path` holds a good value (`hold(tab)`) and reruns, then sends `value` for the
+    `kind` widget `label` and reruns: the tab, and that last run."""
+    async def scenario():
+        tab = Tab(prod.url, path=path)
         await tab.open()
-        tab.set_slider("Start y1", -6.5)
+        hold(tab)
         await tab.rerun()
-        tab.set_state(WidgetState(id=tab.widget("slider", "Start y1").id, **value))
+        tab.set_state(WidgetState(id=tab.widget(kind, label).id, **value))
         run = await tab.rerun()
         await tab.close()
         return tab, run
 
-    tab, run = arun(scenario())
+    return arun(scenario())
+
+
+def _said_and_kept(tab: Tab, run, field: str, kept: str) -> None:
+    """The run raised nothing, said in one warning which setting and the value kept, and the
+    link keeps that value."""
     assert run.exceptions == [] and run.errors == []
     [warning] = run.warnings
-    assert "y1" in warning and "-6.5" in warning  # which setting, and the value kept
-    assert parse_qs(tab.query)["y1"] == ["-6.5"]  # the previous value, not the default
+    assert field in warning and kept in warning
+    assert parse_qs(tab.query)[field] == [kept]
 
 
 def test_numbers_typed_on_the_mnist_page_are_taken_as_a_browser_sends_them(prod):
@@ -105,21 +120,10 @@ def test_numbers_typed_on_the_mnist_page_are_taken_as_a_browser_sends_them(prod)
     {"string_value": "3000"},
 ])
 def test_a_number_the_input_cannot_take_is_dropped_and_said(prod, value):
-    async def scenario():
-        tab = Tab(prod.url, path="mnist", query="steps=4000")
-        await tab.open()
-        tab.set_number("Steps", 4000)
-        await tab.rerun()
-        tab.set_state(WidgetState(id=tab.widget("number_input", "Steps").id, **value))
-        run = await tab.rerun()
-        await tab.close()
-        return tab, run
-
-    tab, run = arun(scenario())
-    assert run.exceptions == [] and run.errors == []
-    [warning] = run.warnings
-    assert "steps" in warning and "4000" in warning  # which setting, and the value kept
-    assert parse_qs(tab.query)["steps"] == ["4000"]
+    tab, run = _bad_value_after_a_good_one(
+        prod, "mnist", lambda tab: tab.set_number("Steps", 4000), "number_input", "Steps",
+        value)
+    _said_and_kept(tab, run, "steps", "4000")
 
 
 def test_a_rerun_flood_from_one_client_does_not_stop_the_others(prod):
