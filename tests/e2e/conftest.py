@@ -105,7 +105,8 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
     Starts `streamlit run` on a free port with cwd = repo root, waits (at most 60 s) for
     /_stcore/health, and stops every server it started at teardown. `env` adds to os.environ;
     `query` is appended to the URL (e.g. "?lr=0.1"). `streamlit_server.log()` is the tail of
-    the last server's output (for a test's failure message).
+    the last server's output (for a test's failure message). At teardown the test fails if
+    the widget guard dropped a value: a real browser only sends what its widgets produce.
     """
     started: list[tuple[subprocess.Popen, object]] = []
 
