@@ -120,10 +120,25 @@ def _click_when_enabled(page, name: str, server_log=lambda: "",
         app = page.get_by_test_id("stApp")
         states = {k: app.get_attribute(f"data-test-{k}-state") for k in ("connection", "script")}
         console = "\n".join(getattr(page, "lsl_console", [])[-30:])
+        history = page.evaluate("() => window.lslConnection || []")
         raise AssertionError(
             f"{name} stayed disabled for {timeout_s:.0f} s; buttons: {buttons}; app: {states}; "
+            f"connection states (ms since load, state): {history}; "
             f"the page says: {_status_text(page)!r}\nthe console said:\n{console}\n"
             f"the server's log ends:\n{server_log()}") from None
+
+
+# Each change of the app's connection state, with the time since the page loaded.
+CONNECTION_JS = """(() => {
+  window.lslConnection = [];
+  setInterval(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-connection-state');
+    const log = window.lslConnection;
+    if (state && (!log.length || log[log.length - 1][1] !== state))
+      log.push([Math.round(performance.now()), state]);
+  }, 50);
+})();"""
 
 
 def test_the_deep_preset_shows_the_plateau_while_it_trains(
@@ -156,6 +171,7 @@ def test_stop_ends_training_promptly_and_resume_continues(
     page.lsl_console = []
     page.on("console", lambda m: page.lsl_console.append(
         f"{time.strftime('%H:%M:%S')} {m.type}: {m.text[:300]}"))
+    page.add_init_script(CONNECTION_JS)
     _open(page, streamlit_server(APP, env=ENV, query="/mnist?model=mlp&batch_size=10"),
           wait_for_streamlit)
     main = _main(page)
