@@ -48,9 +48,11 @@ Controls: `plotly_panels(..., controls=Controls(...))` draws a row of sliders an
 under the first panel. A move asks `Controls.api` (GET, the link's query with the moved
 values, `lang`) for the panels' new figures and draws them at once, with no rerun; then, and
 straight away when there is no `api` or it fails, it reports the values (value.controls =
-{frame, seq, values}) and Streamlit reruns. `moved_controls(key)` gives a page each report
-once; the next render tells the frame which report it reflects, so that a render started
-before a move does not draw over that move's figures.
+{frame, seq, values}) and Streamlit reruns. A page that draws controls reads the reports:
+`moved_controls(key)` gives it each report once. Every render tells the frame which report
+it reflects (`applied`; none yet: frame None, seq 0), so that a render started before a move
+(the first view's rerun after the first drawing, say) neither draws over that move's figures
+nor puts the controls back.
 
 A panel given as a JSON string carries its digest; the frame reports the digests it has on
 screen (value.figures) and the bases under them (value.bases), and a figure or base the
@@ -277,6 +279,9 @@ class Controls:
     large: bool = False
 
 
+NOTHING_APPLIED = {"frame": None, "seq": 0}  # no report of the frame's controls taken yet
+
+
 def moved_controls(key: str) -> dict | None:
     """The values of the frame `key`'s controls that this session has not seen yet, once;
     else None. Call it before drawing the widgets that mirror them: the values are the
@@ -355,7 +360,7 @@ def plotly_panels(panels: Sequence[Panel], *, key: str, camera: dict | None = No
         controls=None if controls is None else {
             **dataclasses.asdict(controls),
             # the frame's last report this run reflects
-            "applied": st.session_state.get(f"_plotly_view_controls_{key}")},
+            "applied": st.session_state.get(f"_plotly_view_controls_{key}", NOTHING_APPLIED)},
         report_drawn=bool(report_drawn),
         key=key,
         default=None,

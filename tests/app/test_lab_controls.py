@@ -148,7 +148,7 @@ def test_a_move_of_the_frames_controls_moves_the_sidebar_the_link_and_the_table(
     at = run()
     controls = component_args(at)[0]["controls"]
     assert controls["api"] is None  # AppTest serves no route: moves go through the rerun
-    assert controls["applied"] is None
+    assert controls["applied"] == {"frame": None, "seq": 0}  # no report taken yet
     table_before = next(m.value for m in at.markdown if m.value.startswith("| loss"))
     report(at, {"y1": -3, "opt": "adam", "beta1": 0.5, "lr": 0.3}, seq=1)
     assert at.slider(key="lab_w_y1").value == -3.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.test_surface_lab_browser import APP, camera, drawn, frames, query, rotate
+from tests.e2e.test_surface_lab_browser import APP, FRAME, camera, drawn, frames, query, rotate
 from tests.e2e.waiting import poll
 from tests.hosting.conftest import serve  # noqa: F401 - the production start, as a fixture
 
@@ -126,6 +126,44 @@ def test_an_answer_lacking_a_surface_sends_that_move_through_python_and_keeps_th
     assert state["requests"] == 2 and state["fast"] == 1
     poll(lambda: query(page).get("span"), lambda v: v == "12", what="span=12 in the URL")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+# Inside every frame: the last render message Streamlit sent it (to send it again, late).
+RECORD_RENDERS_JS = """window.addEventListener("message", (e) => {
+  if (e.data && e.data.type === "streamlit:render") window.lslLastRender = e.data;
+});"""
+REPLAY_RENDER_JS = """(selector) => {
+  const w = document.querySelector(selector).contentWindow;
+  w.postMessage(w.lslLastRender, "*");
+}"""
+
+
+def test_a_render_started_before_the_first_move_does_not_undo_it(serve, page):  # noqa: F811
+    """A rerun Python started before a visitor's first move of the frame's controls (the
+    first view's rerun after the first drawing, say) can reach the frame after the move. It
+    used to put the controls back: the route drew the move, then the frame reported the old
+    values, and Python's render drew the old figure again (a flaky CI failure showed it)."""
+    page.add_init_script(RECORD_RENDERS_JS)
+    frame = lab_on_readmes_start(serve, page)
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.wait_for(
+        state="attached")  # the first view is done: the sidebar has its widgets
+    wait_until_idle(page, 30)
+    held = []
+    page.route("**/api/lab/paths*", lambda route: held.append(route))  # its answer waits
+    x_range = "() => document.getElementById('plot')._fullLayout.scene.xaxis.range"
+    frame.locator("#control-span").focus()
+    page.keyboard.press("ArrowRight")  # range ±10 -> ±11: the frame asks the route
+    poll(lambda: page.wait_for_timeout(50) or len(held), bool,  # (a Playwright call lets
+         what="the frame's request to the route")  # the route's handler run)
+    page.evaluate(REPLAY_RENDER_JS, FRAME)  # a render from before the move arrives now
+    held[0].continue_()
+    poll(lambda: query(page).get("span"), lambda v: v == "11", what="span=11 in the URL")
+    wait_until_idle(page, 30)
+    page.wait_for_timeout(500)  # a rerun queued behind the last one
+    wait_until_idle(page, 30)
+    assert frame.evaluate(x_range)[1] >= 11 - 1e-9
+    assert query(page)["span"] == "11"
+    assert frame.locator("#control-span").input_value() == "11"
 
 
 def test_under_streamlit_run_a_move_goes_through_the_rerun(
