@@ -67,8 +67,10 @@ def test_each_sidebar_widget_moves_the_page_without_a_warning(
     page.goto(f"{base}/{path}{PAGES[path]}")
     wait_for_streamlit(page, timeout_s=90)
     sidebar = page.get_by_test_id("stSidebar")
-    widgets = [(kind, label) for kind, label in _widgets(sidebar) if label != LANGUAGE]
-    assert len(widgets) >= 3, widgets
+    widgets = poll(lambda: [(kind, label) for kind, label in _widgets(sidebar)
+                            if label != LANGUAGE],
+                   lambda w: len(w) >= 3, timeout_s=60, what="the sidebar's widgets")
+    wait_for_streamlit(page, timeout_s=60)
     moved = []
     for kind, label in widgets:
         widget = sidebar.get_by_test_id(kind).filter(
