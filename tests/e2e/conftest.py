@@ -98,6 +98,13 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+def _output(file) -> str:
+    """All a server has written so far to its output file."""
+    file.flush()
+    file.seek(0)
+    return file.read().decode("utf-8", "replace")
+
+
 @pytest.fixture
 def streamlit_server() -> Iterator[Callable[..., str]]:
     """Factory: streamlit_server(script_path, env=None, query="") -> base URL (with `query`).
@@ -111,12 +118,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
     started: list[tuple[subprocess.Popen, object]] = []
 
     def log(chars: int = 4000) -> str:
-        if not started:
-            return ""
-        output = started[-1][1]
-        output.flush()
-        output.seek(0)
-        return output.read().decode("utf-8", "replace")[-chars:]
+        return _output(started[-1][1])[-chars:] if started else ""
 
     def start(script_path: str | os.PathLike, env: dict | None = None, query: str = "") -> str:
         script = Path(script_path)
@@ -153,22 +155,19 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
             time.sleep(0.25)
         exit_code = proc.poll()
         _stop(proc)
-        stderr.seek(0)
-        log = stderr.read().decode("utf-8", "replace")[-5000:]
         if exit_code is None:
             what = f"did not answer /_stcore/health within {HEALTH_TIMEOUT_S:.0f} s"
         else:
             what = f"exited with code {exit_code} before /_stcore/health answered"
-        raise RuntimeError(f"streamlit run {script} {what}. Server stderr and stdout:\n{log}")
+        raise RuntimeError(f"streamlit run {script} {what}. Server stderr and stdout:\n"
+                           f"{_output(stderr)[-5000:]}")
 
     start.log = log
     yield start
     dropped = []
     for proc, stderr in started:
         _stop(proc)
-        stderr.seek(0)
-        dropped += [line for line in stderr.read().decode("utf-8", "replace").splitlines()
-                    if DROPPED in line]
+        dropped += [line for line in _output(stderr).splitlines() if DROPPED in line]
         stderr.close()
     if dropped:  # a browser only sends what its widgets can produce
         pytest.fail("The widget guard dropped values a real browser sent:\n"

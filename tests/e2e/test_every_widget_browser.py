@@ -52,7 +52,8 @@ def _move(page, widget, kind: str) -> None:
         widget.get_by_test_id("stNumberInputStepUp").click()
 
 
-def _warnings(page) -> list[str]:
+def warnings_on(page) -> list[str]:
+    """The page's warning boxes (the one-line note of a link's or a value's problems)."""
     return [a.inner_text() for a in page.get_by_test_id("stAlert").all()
             if "⚠️" in a.inner_text()]
 
@@ -82,7 +83,7 @@ def test_each_sidebar_widget_moves_the_page_without_a_warning(
         poll(lambda b=before: page.evaluate("location.search"), lambda q, b=before: q != b,
              timeout_s=30, what=f"{label!r} in the link")
         wait_for_streamlit(page, timeout_s=60)
-        assert not _warnings(page), (kind, label, _warnings(page))
+        assert not warnings_on(page), (kind, label, warnings_on(page))
         assert page.get_by_test_id("stException").count() == 0, (kind, label)
         moved.append(label)
     assert len(moved) >= len(widgets) // 2, (moved, widgets)

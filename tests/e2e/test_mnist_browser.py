@@ -29,6 +29,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from deploy.cluster import healthy
 from tests.e2e.conftest import CHROMIUM_ARGS
 
+from .test_every_widget_browser import warnings_on
 from .waiting import poll
 
 pytestmark = pytest.mark.e2e
@@ -105,8 +106,7 @@ def _status_text(page) -> str:
     return _main(page).inner_text()
 
 
-def _click_when_enabled(page, name: str, server_log=lambda: "",
-                        timeout_s: float = 15.0) -> None:
+def _click_when_enabled(page, name: str, server_log, timeout_s: float = 15.0) -> None:
     """Click the main area's button `name`; if it stays disabled, fail with what the page
     shows (its text and each button's state, the app's connection and script state, what the
     browser's console said) and the server's log: a stale button, a stale status and a lost
@@ -205,10 +205,10 @@ def test_a_number_typed_in_the_sidebar_is_taken_and_train_warns_of_nothing(
     _main(page).get_by_role("button", name="Train").click()
     _poll(lambda: _points(page), lambda n: n > 0, 30, "the first curves")
     assert "of 3,000" in _status_text(page)
-    assert not page.get_by_test_id("stAlert").filter(has_text="⚠️").count(), _status_text(page)
+    assert not warnings_on(page), warnings_on(page)
     _main(page).get_by_role("button", name="Stop").click()
     _main(page).get_by_text("Stopped at step").wait_for(timeout=10_000)
-    assert not page.get_by_test_id("stAlert").filter(has_text="⚠️").count(), _status_text(page)
+    assert not warnings_on(page), warnings_on(page)
 
 
 def test_the_pace_can_be_changed_while_it_trains_but_not_cleared(

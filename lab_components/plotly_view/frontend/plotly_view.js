@@ -361,9 +361,8 @@
 
   var SYNC_DELAY_MS = 300; // quiet time after the last move before telling Python
 
-  // A render reflects the last move when Python says it applied that move's report.
-  // A render that Python started before it took this frame's last move (`applied` names the
-  // last report it took: {frame: null, seq: 0} before the first).
+  // A render reflects the last move when Python says it applied that move's report
+  // (`applied` names the last report it took: {frame: null, seq: 0} before the first).
   function renderIsStale(spec) {
     if (!spec || !controls.moved) return false;
     var applied = spec.applied;
